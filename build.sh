@@ -101,9 +101,9 @@ case "$cmd" in
     dotnet test "$ROOT/Monitoring.sln" -c "$CONFIG" --no-build -nologo --logger "console;verbosity=normal" "$@"
     ;;
   train)
-    apt_install python3-torch python3-onnx python3-numpy python3-pil
+    apt_install python3-torch python3-onnx python3-numpy python3-opencv
     cd "$ROOT"
-    python3 models/training/train.py "$@"
+    /usr/bin/python3 models/training/train.py "$@"
     ;;
   run)
     cd "$ROOT"
