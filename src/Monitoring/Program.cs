@@ -1,10 +1,86 @@
+using Monitoring.Analysis;
+using Monitoring.Cli;
+using Monitoring.Configuration;
+using Monitoring.Hosting;
+using Monitoring.Native;
+using Serilog.Extensions.Logging;
+
 namespace Monitoring;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    private const string Usage = """
+        monitoring — real-time video anomaly monitoring
+
+        usage:
+          monitoring run --config FILE              run the daemon (default config: config/monitoring.json)
+          monitoring validate-config --config FILE  check a config: exit 0 when usable, 1 with every error
+          monitoring learn --config FILE --camera ID [--source PATH|URL]... [--seconds S] [--out FILE]
+                                                     learn a camera's normal scene into its profile
+          monitoring eval --train DIR --test DIR --labels FILE [--out DIR] [--model PATH] [--batch N]
+                                                     measure frame-level AUC on labelled footage
+          monitoring version                        versions of the native parts
+
+        exit codes: 0 ok, 1 failure, 2 bad configuration or usage
+        """;
+
+    private static readonly HashSet<string> Flags = ["help"];
+
+    public static async Task<int> Main(string[] args)
     {
-        Console.WriteLine("monitoring: skeleton");
-        return 0;
+        CommandLine cl;
+        try
+        {
+            cl = new CommandLine(args, Flags);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"monitoring: {e.Message}\n\n{Usage}");
+            return 2;
+        }
+        try
+        {
+            switch (cl.Command)
+            {
+                case "run":
+                    return await RunCommand.RunAsync(cl);
+                case "validate-config":
+                    return ValidateConfigCommand.Run(cl);
+                case "learn":
+                case "eval":
+                {
+                    using var serilog = Logging.Create(null);
+                    using var logs = new SerilogLoggerFactory(serilog);
+                    return cl.Command == "learn" ? LearnCommand.Run(cl, logs) : EvalCommand.Run(cl, logs);
+                }
+                case "version":
+                    Console.WriteLine($"monitoring {typeof(Program).Assembly.GetName().Version}");
+                    Console.WriteLine($"OpenCV {Native.OpenCv.OpenCvRuntime.Version}");
+                    Console.WriteLine($"ONNX Runtime {Native.Onnx.OnnxRuntime.Version}");
+                    return 0;
+                case "help":
+                    Console.WriteLine(Usage);
+                    return 0;
+                default:
+                    Console.Error.WriteLine($"monitoring: unknown command '{cl.Command}'\n\n{Usage}");
+                    return 2;
+            }
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"monitoring {cl.Command}: {e.Message}");
+            return 2;
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine($"monitoring {cl.Command}: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is NativeLibraryMissingException or ModelContractException or ProfileException or FileNotFoundException
+                                       or Native.OpenCv.CaptureException or Native.Onnx.OnnxRuntimeException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"monitoring {cl.Command}: {e.Message}");
+            return 1;
+        }
     }
 }

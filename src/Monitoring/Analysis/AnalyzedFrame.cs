@@ -1,0 +1,41 @@
+using System.Buffers;
+using Monitoring.Capture;
+
+namespace Monitoring.Analysis;
+
+/// <summary>A frame and what the model said of it. Owns the frame and a pooled copy of the map until disposed.</summary>
+public sealed class AnalyzedFrame : IDisposable
+{
+    private float[]? _map;
+
+    public AnalyzedFrame(Frame frame, float score, ReadOnlySpan<float> anomalyMap, int cellsW, int cellsH, bool learning)
+    {
+        Frame = frame;
+        Score = score;
+        CellsW = cellsW;
+        CellsH = cellsH;
+        Learning = learning;
+        _map = ArrayPool<float>.Shared.Rent(anomalyMap.Length);
+        anomalyMap.CopyTo(_map);
+        MapLength = anomalyMap.Length;
+    }
+
+    public Frame Frame { get; }
+    public string CameraId => Frame.CameraId;
+    public float Score { get; }
+    public int CellsW { get; }
+    public int CellsH { get; }
+    private int MapLength { get; }
+    /// <summary>True while the camera is still learning its profile: nothing is alerted.</summary>
+    public bool Learning { get; }
+    public ReadOnlySpan<float> AnomalyMap => (_map ?? throw new ObjectDisposedException(nameof(AnalyzedFrame))).AsSpan(0, MapLength);
+    /// <summary>Environment.TickCount64 when the model's answer was ready.</summary>
+    public long AnalyzedTicks { get; init; } = Environment.TickCount64;
+
+    public void Dispose()
+    {
+        var m = Interlocked.Exchange(ref _map, null);
+        if (m is not null) ArrayPool<float>.Shared.Return(m);
+        Frame.Dispose();
+    }
+}

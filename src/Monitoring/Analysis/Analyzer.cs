@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Monitoring.Capture;
+using Monitoring.Configuration;
+
+namespace Monitoring.Analysis;
+
+/// <summary>
+/// The one analysis worker: takes frames from every camera's channel round-robin, batches up to
+/// <c>model.maxBatchSize</c> of them (waiting at most <c>model.maxBatchWaitMs</c> for a batch to fill),
+/// runs the model once per batch, and writes an <see cref="AnalyzedFrame"/> per frame to its output.
+/// Live frames older than <c>pipeline.maxFrameAgeMs</c> are dropped (counted) rather than analysed late.
+/// </summary>
+public sealed class Analyzer
+{
+    private readonly AnomalyModel _model;
+    private readonly ModelOptions _modelOptions;
+    private readonly PipelineOptions _pipeline;
+    private readonly ILogger _log;
+    private readonly CameraAnalysisState[] _cameras;
+    private readonly ChannelWriter<AnalyzedFrame> _output;
+    private readonly PipelineMetrics _metrics;
+
+    public Analyzer(AnomalyModel model, MonitoringOptions options, IReadOnlyList<CameraSource> sources,
+        ChannelWriter<AnalyzedFrame> output, PipelineMetrics metrics, ILogger log)
+    {
+        _model = model;
+        _modelOptions = options.Model;
+        _pipeline = options.Pipeline;
+        _log = log;
+        _output = output;
+        _metrics = metrics;
+        _cameras = sources.Select(s => new CameraAnalysisState(s, model, options, log)).ToArray();
+    }
+
+    public Task RunAsync(CancellationToken stop) => Task.Factory.StartNew(
+        () => Loop(stop), stop, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private async Task Loop(CancellationToken stop)
+    {
+        var batch = _model.CreateBatch(_modelOptions.MaxBatchSize);
+        var members = new (CameraAnalysisState Camera, Frame Frame)[batch.Capacity];
+        var rr = 0;
+        try
+        {
+            while (true)
+            {
+                batch.Clear();
+                var n = 0;
+                // Wait for the first frame from any camera.
+                if (!await WaitForAnyAsync(stop)) break;
+                var deadline = Stopwatch.GetTimestamp() + _modelOptions.MaxBatchWaitMs * Stopwatch.Frequency / 1000;
+                while (n < batch.Capacity)
+                {
+                    var took = false;
+                    for (var k = 0; k < _cameras.Length && n < batch.Capacity; k++)
+                    {
+                        var cam = _cameras[(rr + k) % _cameras.Length];
+                        if (!cam.Source.Frames.TryRead(out var frame)) continue;
+                        took = true;
+                        if (IsTooOld(cam, frame))
+                        {
+                            frame.Dispose();
+                            continue;
+                        }
+                        cam.Window.Push(frame.Grey);
+                        batch.Add(cam.Window, cam.Profile);
+                        members[n++] = (cam, frame);
+                    }
+                    rr = (rr + 1) % _cameras.Length;
+                    if (n >= batch.Capacity || Stopwatch.GetTimestamp() >= deadline) break;
+                    if (!took)
+                    {
+                        // Nothing queued right now: give the batch a moment to fill, then go with what we have.
+                        if (n == 0) break;
+                        await Task.Delay(1, CancellationToken.None);
+                    }
+                }
+                if (n == 0) continue;
+                var t0 = Stopwatch.GetTimestamp();
+                _model.Run(batch);
+                _metrics.RecordInference(n, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+                for (var i = 0; i < n; i++)
+                {
+                    var (cam, frame) = members[i];
+                    members[i] = default;
+                    var learning = cam.Learning;
+                    if (learning) cam.Learn(batch.FeaturesOf(i));
+                    cam.AnalysedFrames++;
+                    _metrics.FrameAnalysed(cam.Source.Id);
+                    var result = new AnalyzedFrame(frame, batch.Score[i], batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning);
+                    await _output.WriteAsync(result, CancellationToken.None);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            for (var i = 0; i < members.Length; i++) members[i].Frame?.Dispose();
+            _output.TryComplete();
+        }
+    }
+
+    private bool IsTooOld(CameraAnalysisState cam, Frame frame)
+    {
+        if (_pipeline.MaxFrameAgeMs <= 0 || !cam.Source.Kind.IsLive()) return false;
+        if (Environment.TickCount64 - frame.EnqueuedTicks <= _pipeline.MaxFrameAgeMs) return false;
+        cam.Source.CountDropped();
+        return true;
+    }
+
+    /// <summary>Waits until some camera has a frame; false when every camera's channel has completed and drained.</summary>
+    private async Task<bool> WaitForAnyAsync(CancellationToken stop)
+    {
+        while (true)
+        {
+            var open = new List<Task<bool>>(_cameras.Length);
+            foreach (var cam in _cameras)
+            {
+                var reader = cam.Source.Frames;
+                if (reader.TryPeek(out _)) return true;
+                if (reader.Completion.IsCompleted) continue;
+                open.Add(reader.WaitToReadAsync(stop).AsTask());
+            }
+            if (open.Count == 0) return false;
+            await Task.WhenAny(open);
+            stop.ThrowIfCancellationRequested();
+        }
+    }
+}

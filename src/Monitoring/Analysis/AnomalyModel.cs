@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Monitoring.Native.Onnx;
+
+namespace Monitoring.Analysis;
+
+/// <summary>
+/// The anomaly model behind its contract (models/README.md): input <c>frames</c> [N,T,H,W] plus the
+/// camera's profile <c>profile_mean</c>/<c>profile_var</c> [N,D,h,w]; outputs <c>features</c> [N,D,h,w],
+/// <c>anomaly_map</c> and <c>attention</c> [N,1,h,w], <c>score</c> [N]. The sizes are read from the model.
+/// </summary>
+public sealed class AnomalyModel : IDisposable
+{
+    public const string FramesInput = "frames";
+    public const string ProfileMeanInput = "profile_mean";
+    public const string ProfileVarInput = "profile_var";
+    public const string FeaturesOutput = "features";
+    public const string AnomalyMapOutput = "anomaly_map";
+    public const string AttentionOutput = "attention";
+    public const string ScoreOutput = "score";
+
+    private readonly OnnxSession _session;
+
+    private AnomalyModel(OnnxSession session, string path, string sha256)
+    {
+        _session = session;
+        Path = path;
+        Sha256 = sha256;
+        var frames = Find(session.Inputs, FramesInput, 4, path);
+        var mean = Find(session.Inputs, ProfileMeanInput, 4, path);
+        Find(session.Inputs, ProfileVarInput, 4, path);
+        Find(session.Outputs, FeaturesOutput, 4, path);
+        Find(session.Outputs, AnomalyMapOutput, 4, path);
+        Find(session.Outputs, AttentionOutput, 4, path);
+        Find(session.Outputs, ScoreOutput, 1, path);
+        T = Fixed(frames, 1, path); H = Fixed(frames, 2, path); W = Fixed(frames, 3, path);
+        D = Fixed(mean, 1, path); CellsH = Fixed(mean, 2, path); CellsW = Fixed(mean, 3, path);
+        Version = session.Metadata.TryGetValue("model_version", out var v)
+            ? $"{(session.Metadata.TryGetValue("model_name", out var n) ? n : "model")}-{v}-{sha256[..12]}"
+            : sha256[..12];
+    }
+
+    public string Path { get; }
+    /// <summary>SHA-256 of the model file (hex): profiles are tied to it.</summary>
+    public string Sha256 { get; }
+    /// <summary>Human-readable version carried in alerts: name-version-hash.</summary>
+    public string Version { get; }
+    public ExecutionProvider ActiveProvider => _session.ActiveProvider;
+    /// <summary>Frames per window (current + T−1 past).</summary>
+    public int T { get; }
+    public int H { get; }
+    public int W { get; }
+    /// <summary>Per-cell feature dimension.</summary>
+    public int D { get; }
+    public int CellsH { get; }
+    public int CellsW { get; }
+    public int Cells => CellsH * CellsW;
+    public int FrameInputLength => T * H * W;
+    public int ProfileLength => D * Cells;
+
+    public static AnomalyModel Load(string path, OnnxSessionOptions options, ILogger? logger = null)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(full))
+            throw new FileNotFoundException($"Model file '{full}' does not exist; set model.path to models/anomaly.onnx or train one with ./build.sh train", full);
+        string sha;
+        using (var fs = File.OpenRead(full)) sha = Convert.ToHexStringLower(SHA256.HashData(fs));
+        var session = OnnxSession.Load(full, options, logger);
+        try
+        {
+            return new AnomalyModel(session, full, sha);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    public AnalysisBatch CreateBatch(int capacity) => new(this, capacity);
+
+    /// <summary>Runs the model on the first <see cref="AnalysisBatch.Count"/> entries of <paramref name="batch"/>.</summary>
+    public void Run(AnalysisBatch batch)
+    {
+        var n = batch.Count;
+        if (n == 0) return;
+        ReadOnlySpan<NamedTensor> inputs =
+        [
+            new(FramesInput, batch.Frames.AsMemory(0, n * FrameInputLength), [n, T, H, W]),
+            new(ProfileMeanInput, batch.ProfileMean.AsMemory(0, n * ProfileLength), [n, D, CellsH, CellsW]),
+            new(ProfileVarInput, batch.ProfileVar.AsMemory(0, n * ProfileLength), [n, D, CellsH, CellsW]),
+        ];
+        ReadOnlySpan<NamedTensor> outputs =
+        [
+            new(FeaturesOutput, batch.Features.AsMemory(0, n * ProfileLength), [n, D, CellsH, CellsW]),
+            new(AnomalyMapOutput, batch.AnomalyMap.AsMemory(0, n * Cells), [n, 1, CellsH, CellsW]),
+            new(AttentionOutput, batch.Attention.AsMemory(0, n * Cells), [n, 1, CellsH, CellsW]),
+            new(ScoreOutput, batch.Score.AsMemory(0, n), [n]),
+        ];
+        _session.Run(inputs, outputs);
+    }
+
+    public void Dispose() => _session.Dispose();
+
+    private static TensorInfo Find(IReadOnlyList<TensorInfo> list, string name, int rank, string path)
+    {
+        foreach (var t in list)
+        {
+            if (t.Name != name) continue;
+            if (t.Shape.Length != rank)
+                throw new ModelContractException($"Model '{path}': tensor '{name}' has rank {t.Shape.Length}, the contract (models/README.md) wants rank {rank}.");
+            if (t.ElementType != TensorElementType.Float)
+                throw new ModelContractException($"Model '{path}': tensor '{name}' is {t.ElementType}, the contract wants float32.");
+            return t;
+        }
+        throw new ModelContractException(
+            $"Model '{path}' has no tensor '{name}' (it has: {string.Join(", ", list.Select(t => t.Name))}); " +
+            "it does not follow the anomaly-model contract in models/README.md.");
+    }
+
+    private static int Fixed(TensorInfo t, int dim, string path)
+    {
+        var v = t.Shape[dim];
+        if (v <= 0)
+            throw new ModelContractException($"Model '{path}': dimension {dim} of '{t.Name}' is dynamic; the contract wants it fixed (only N is dynamic).");
+        return checked((int)v);
+    }
+}

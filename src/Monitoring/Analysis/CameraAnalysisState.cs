@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Logging;
+using Monitoring.Capture;
+using Monitoring.Configuration;
+
+namespace Monitoring.Analysis;
+
+/// <summary>What the analyser keeps per camera: its frame window and its normality profile (or the one being learned).</summary>
+internal sealed class CameraAnalysisState
+{
+    private readonly AnomalyModel _model;
+    private readonly string? _profilePath;
+    private readonly ILogger _log;
+    private ProfileBuilder? _learning;
+    private readonly int _learnFrames;
+
+    public CameraAnalysisState(CameraSource source, AnomalyModel model, MonitoringOptions options, ILogger log)
+    {
+        Source = source;
+        _model = model;
+        _log = log;
+        Window = new FrameWindow(model.T, model.H, model.W);
+        var cam = source.Options;
+        _profilePath = string.IsNullOrWhiteSpace(cam.Profile) ? null : options.ResolvePath(cam.Profile);
+        _learnFrames = cam.AutoLearnFrames;
+        if (_profilePath is not null && File.Exists(_profilePath))
+        {
+            Profile = NormalityProfile.Load(_profilePath);
+            Profile.EnsureMatches(model, _profilePath);
+            log.LogInformation("Camera {Camera}: profile {Profile} ({Frames} frames learned)", cam.Id, Profile.Version, Profile.Frames);
+        }
+        else if (_learnFrames > 0)
+        {
+            _learning = new ProfileBuilder(model);
+            log.LogInformation("Camera {Camera}: no profile yet; learning the normal scene from the next {Frames} analysed frames",
+                cam.Id, _learnFrames);
+        }
+        else
+        {
+            throw new ProfileException($"Camera '{cam.Id}': profile '{_profilePath}' does not exist; run `monitoring learn --camera {cam.Id}` or set autoLearnFrames.");
+        }
+    }
+
+    public CameraSource Source { get; }
+    public FrameWindow Window { get; }
+    public NormalityProfile? Profile { get; private set; }
+    public bool Learning => Profile is null;
+    public long AnalysedFrames { get; set; }
+
+    /// <summary>Feeds a learning camera's features; when enough frames are in, builds, saves and switches to the profile.</summary>
+    public void Learn(ReadOnlySpan<float> features)
+    {
+        if (_learning is null) return;
+        _learning.Add(features);
+        if (_learning.Count < _learnFrames) return;
+        var profile = _learning.Build(Source.Id, _model, $"auto-learn from {Monitoring.Native.OpenCv.UriMasking.Mask(Source.Options.Url)}");
+        if (_profilePath is not null)
+        {
+            profile.Save(_profilePath);
+            _log.LogInformation("Camera {Camera}: learned profile {Profile} from {Frames} frames, saved to {Path}", Source.Id, profile.Version, profile.Frames, _profilePath);
+        }
+        else
+        {
+            _log.LogInformation("Camera {Camera}: learned profile {Profile} from {Frames} frames (kept in memory: no profile path set)", Source.Id, profile.Version, profile.Frames);
+        }
+        Profile = profile;
+        _learning = null;
+    }
+}

@@ -1,0 +1,107 @@
+using Monitoring.Capture;
+using Monitoring.Native.OpenCv;
+
+namespace Monitoring.Analysis;
+
+/// <summary>
+/// Runs recorded clips (video files or image sequences) through the model the way the daemon runs
+/// cameras: each clip has its own <see cref="FrameWindow"/>, frames are sampled at the analysis rate and
+/// scored causally, and the frames of all clips are batched together into one inference call.
+/// Used by <c>learn</c> and <c>eval</c>.
+/// </summary>
+public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double analysisFps = 0)
+{
+    /// <summary>Called once per analysed frame with the batch holding its results.</summary>
+    public delegate void FrameCallback(int clip, long frameIndex, AnalysisBatch batch, int slot);
+
+    public long Run(IReadOnlyList<string> uris, NormalityProfile? profile, FrameCallback onFrame,
+        Action<long>? progress = null, CancellationToken cancellation = default)
+    {
+        var clips = new List<ClipState>(uris.Count);
+        try
+        {
+            foreach (var uri in uris) clips.Add(new ClipState(uri, model, analysisFps));
+            var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
+            var pending = new List<(int Clip, long Frame)>(batch.Capacity);
+            long analysed = 0;
+            var active = Enumerable.Range(0, clips.Count).ToList();
+            var rr = 0;
+            while (active.Count > 0)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                batch.Clear();
+                pending.Clear();
+                // Fill the batch round-robin: one frame per clip per turn, as the daemon does across cameras.
+                while (batch.Count < batch.Capacity && active.Count > 0)
+                {
+                    rr %= active.Count;
+                    var c = active[rr];
+                    if (clips[c].TryNext(out var index))
+                    {
+                        batch.Add(clips[c].Window, profile);
+                        pending.Add((c, index));
+                        rr++;
+                    }
+                    else
+                    {
+                        clips[c].Dispose();
+                        active.RemoveAt(rr);
+                    }
+                }
+                if (batch.Count == 0) break;
+                model.Run(batch);
+                for (var i = 0; i < pending.Count; i++) onFrame(pending[i].Clip, pending[i].Frame, batch, i);
+                analysed += batch.Count;
+                progress?.Invoke(analysed);
+            }
+            return analysed;
+        }
+        finally
+        {
+            foreach (var c in clips) c.Dispose();
+        }
+    }
+
+    private sealed class ClipState : IDisposable
+    {
+        private readonly VideoCapture _capture;
+        private readonly byte[] _grey;
+        private readonly FrameSampler _sampler;
+        private readonly double _fps;
+        private readonly AnomalyModel _model;
+        private long _index = -1;
+
+        public ClipState(string uri, AnomalyModel model, double analysisFps)
+        {
+            _model = model;
+            _capture = VideoCapture.Open(uri);
+            _fps = _capture.Fps > 0 ? _capture.Fps : 0;
+            // Without a known frame rate (image sequences) every frame is analysed.
+            _sampler = new FrameSampler(_fps > 0 ? analysisFps : 0);
+            _grey = new byte[model.H * model.W];
+            Window = new FrameWindow(model.T, model.H, model.W);
+        }
+
+        public FrameWindow Window { get; }
+
+        public bool TryNext(out long index)
+        {
+            while (true)
+            {
+                _index++;
+                var t = _fps > 0 ? _index / _fps : _index;
+                if (!_sampler.ShouldAnalyse(t))
+                {
+                    if (!_capture.Grab()) { index = -1; return false; }
+                    continue;
+                }
+                if (_capture.Read(_grey, _model.W, _model.H, PixelFormat.Gray8) != FrameStatus.Ok) { index = -1; return false; }
+                Window.Push(_grey);
+                index = _index;
+                return true;
+            }
+        }
+
+        public void Dispose() => _capture.Dispose();
+    }
+}

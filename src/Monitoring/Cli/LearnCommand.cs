@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Logging;
+using Monitoring.Analysis;
+using Monitoring.Configuration;
+using Monitoring.Native.Onnx;
+using Monitoring.Native.OpenCv;
+
+namespace Monitoring.Cli;
+
+/// <summary>
+/// <c>monitoring learn --config FILE --camera ID [--source PATH|URL]… [--seconds S] [--out FILE]</c>: reads normal
+/// footage of one camera (its configured URL, or the given files / image-sequence folders / RTSP URL for S seconds)
+/// and writes the camera's normality profile, tied to the configured model's hash.
+/// </summary>
+public static class LearnCommand
+{
+    public static int Run(CommandLine cl, ILoggerFactory logs)
+    {
+        var configPath = cl.Get("config") ?? "config/monitoring.json";
+        var cameraId = cl.Require("camera", "the id of the camera in the config");
+        var sources = cl.GetAll("source");
+        var seconds = cl.GetDouble("seconds", 0);
+        var outPath = cl.Get("out");
+        var batch = cl.GetInt("batch", 0);
+        cl.EnsureAllUsed();
+
+        var options = ConfigLoader.Load(configPath);
+        var camera = options.Cameras.FirstOrDefault(c => c.Id == cameraId)
+            ?? throw new UsageException($"camera '{cameraId}' is not in {configPath} (cameras: {string.Join(", ", options.Cameras.Select(c => c.Id))})");
+        var profilePath = outPath ?? (camera.Profile is null ? null : options.ResolvePath(camera.Profile))
+            ?? throw new UsageException($"camera '{cameraId}' has no \"profile\" path in {configPath}; set one or pass --out FILE");
+        var uris = (sources.Count > 0 ? sources : [camera.Url]).SelectMany(s => SourceDiscovery.Expand(s)).Select(s => s.Uri).ToList();
+
+        var log = logs.CreateLogger("learn");
+        using var model = AnomalyModel.Load(options.ResolvePath(options.Model.Path),
+            new OnnxSessionOptions(options.Model.ParsedProvider, options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId), log);
+        var builder = new ProfileBuilder(model);
+        using var stop = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
+        var total = 0L;
+        foreach (var uri in uris)
+        {
+            using var probe = VideoCapture.Open(uri);
+            if (probe.FrameCount > 0)
+                total += camera.AnalysisFps > 0 && probe.Fps > 0 ? (long)(probe.FrameCount * Math.Min(1, camera.AnalysisFps / probe.Fps)) : probe.FrameCount;
+        }
+        var bar = new ProgressBar($"learn {cameraId}", total);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long done;
+        try
+        {
+            done = new ClipRunner(model, batch > 0 ? batch : options.Model.MaxBatchSize, camera.AnalysisFps)
+                .Run(uris, null, (_, _, b, slot) => builder.Add(b.FeaturesOf(slot)), bar.Report, stop.Token);
+        }
+        catch (OperationCanceledException) when (seconds > 0)
+        {
+            done = builder.Count; // --seconds elapsed: a live source is learned for that long.
+        }
+        bar.Done(done);
+        var profile = builder.Build(cameraId, model, string.Join(", ", uris.Select(UriMasking.Mask)));
+        profile.Save(profilePath);
+        Console.WriteLine($"learned {cameraId}: {profile.Frames} frames in {clock.Elapsed.TotalSeconds:0.0} s -> {profilePath} (profile {profile.Version}, model {model.Version})");
+        return 0;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+
+namespace Monitoring.Configuration;
+
+/// <summary>
+/// Loads config/monitoring.json: JSON → ${ENV_VAR} expansion → strict binding (unknown keys are errors)
+/// → validation. Every failure is a <see cref="ConfigException"/> naming the JSON path and the fix.
+/// </summary>
+public static partial class ConfigLoader
+{
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex EnvReference();
+
+    public static MonitoringOptions Load(string configPath, Func<string, string?>? environment = null)
+    {
+        environment ??= Environment.GetEnvironmentVariable;
+        var full = Path.GetFullPath(configPath);
+        if (!File.Exists(full))
+            throw new ConfigException($"the file does not exist; pass --config PATH (the bundled demo is config/monitoring.json)", full);
+
+        IConfigurationRoot root;
+        try
+        {
+            root = new ConfigurationBuilder().AddJsonFile(full, optional: false, reloadOnChange: false).Build();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or JsonException)
+        {
+            var inner = ex.InnerException?.Message ?? ex.Message;
+            throw new ConfigException($"it is not valid JSON ({inner}); fix the syntax at the position given", full);
+        }
+
+        var errors = new ValidationErrors();
+        foreach (var (key, value) in root.AsEnumerable().ToList())
+        {
+            if (value is null || !value.Contains("${", StringComparison.Ordinal)) continue;
+            root[key] = EnvReference().Replace(value, m =>
+            {
+                var name = m.Groups[1].Value;
+                var v = environment(name);
+                if (v is null) errors.Add(JsonPath(key), $"refers to environment variable ${{{name}}}, which is not set; export {name} before starting");
+                return v ?? "";
+            });
+        }
+        errors.ThrowIfAny(full);
+
+        var options = new MonitoringOptions();
+        try
+        {
+            root.Bind(options, b => b.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ConfigException(Explain(ex), full);
+        }
+        options.BaseDirectory = Path.GetDirectoryName(full)!;
+        options.Validate(errors);
+        errors.ThrowIfAny(full);
+        return options;
+    }
+
+    /// <summary>"cameras:0:url" → "cameras[0].url".</summary>
+    public static string JsonPath(string configurationKey)
+    {
+        var parts = configurationKey.Split(':');
+        var sb = new System.Text.StringBuilder();
+        foreach (var p in parts)
+        {
+            if (int.TryParse(p, out _)) sb.Append('[').Append(p).Append(']');
+            else
+            {
+                if (sb.Length > 0) sb.Append('.');
+                sb.Append(p);
+            }
+        }
+        return sb.ToString();
+    }
+
+    [GeneratedRegex(@"'([A-Za-z0-9_:]+)'")]
+    private static partial Regex QuotedKey();
+
+    private static string Explain(InvalidOperationException ex)
+    {
+        var msg = ex.InnerException is null ? ex.Message : $"{ex.Message} ({ex.InnerException.Message})";
+        if (msg.Contains("were not found", StringComparison.Ordinal) || msg.Contains("not found on type", StringComparison.Ordinal))
+            return $"unknown setting(s): {msg} — check the spelling against docs/config.schema.json";
+        var key = QuotedKey().Match(msg);
+        return key.Success
+            ? $"{JsonPath(key.Groups[1].Value)}: {msg} — check the value's type against docs/config.schema.json"
+            : $"{msg} — check the value's type against docs/config.schema.json";
+    }
+}

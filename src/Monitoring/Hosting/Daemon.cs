@@ -1,0 +1,81 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Monitoring.Analysis;
+using Monitoring.Capture;
+using Monitoring.Configuration;
+
+namespace Monitoring.Hosting;
+
+/// <summary>
+/// The pipeline as one hosted service: a <see cref="CameraSource"/> per camera → <see cref="Analyzer"/>
+/// → the alert stage. Stops the host when every source has ended (files without loop), so `run` over
+/// recorded footage finishes by itself; live sources run until SIGTERM/SIGINT.
+/// </summary>
+public sealed class Daemon(
+    MonitoringOptions options,
+    AnomalyModel model,
+    IAlertStageFactory alertStageFactory,
+    DaemonStatus status,
+    ILoggerFactory logs,
+    IHostApplicationLifetime lifetime) : BackgroundService
+{
+    private readonly ILogger _log = logs.CreateLogger("pipeline");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var cameras = options.Cameras.Where(c => c.Enabled).ToList();
+        var sources = cameras.Select(c => new CameraSource(c, options.Capture, options.Pipeline, model.W, model.H,
+            alertStageFactory.SnapshotMaxWidth, logs.CreateLogger($"camera.{c.Id}"))).ToList();
+        status.Sources = sources;
+        status.ModelVersion = model.Version;
+        var analyzed = Channel.CreateBounded<AnalyzedFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var metrics = new PipelineMetrics();
+        var analyzer = new Analyzer(model, options, sources, analyzed.Writer, metrics, logs.CreateLogger("analyzer"));
+        await using var alerts = alertStageFactory.Create(options, model);
+
+        // Capture stops on the host's signal; analysis and alerts then drain what was captured.
+        using var captureStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var captureTasks = sources.Select(s => RunSource(s, captureStop.Token)).ToList();
+        var analyzerTask = analyzer.RunAsync(CancellationToken.None);
+        var alertTask = alerts.RunAsync(analyzed.Reader, CancellationToken.None);
+        status.PipelineRunning = true;
+        _log.LogInformation("Pipeline started: {Cameras} camera(s), model {Model} on {Provider}, batch ≤ {Batch}",
+            sources.Count, model.Version, model.ActiveProvider, options.Model.MaxBatchSize);
+        try
+        {
+            await Task.WhenAll(captureTasks);
+            await analyzerTask;
+            await alertTask;
+        }
+        finally
+        {
+            status.PipelineRunning = false;
+            var analysedTotal = metrics.Frames;
+            _log.LogInformation("Pipeline stopped: {Frames} frames analysed in {Batches} batches (mean batch {Mean:0.0}, mean inference {Ms:0.0} ms)",
+                analysedTotal, metrics.Batches, metrics.Batches == 0 ? 0 : (double)analysedTotal / metrics.Batches,
+                metrics.Batches == 0 ? 0 : 1000 * metrics.InferenceSecondsTotal / metrics.Batches);
+            foreach (var s in sources)
+                _log.LogInformation("Camera {Camera}: {State}, decoded {Decoded}, analysed {Analysed}, dropped {Dropped}, reconnects {Reconnects}",
+                    s.Id, s.State, s.FramesDecoded, metrics.AnalysedFor(s.Id), s.FramesDropped, s.Reconnects);
+        }
+        if (!stoppingToken.IsCancellationRequested)
+        {
+            _log.LogInformation("Every source has ended; stopping");
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task RunSource(CameraSource source, CancellationToken stop)
+    {
+        try
+        {
+            await source.RunAsync(stop);
+        }
+        catch (Exception e)
+        {
+            // One broken camera never takes the others down; it was logged where it failed.
+            _log.LogError("Camera {Camera} stopped: {Error}", source.Id, e.Message);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Monitoring.Capture;
+
+namespace Monitoring.Hosting;
+
+/// <summary>/healthz (the process serves), /readyz (the pipeline runs and every camera streams or has ended), /metrics.</summary>
+public static class Endpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", (DaemonStatus status) =>
+        {
+            var waiting = status.Sources.Where(s => s.State is not (CameraState.Streaming or CameraState.Ended)).Select(s => $"{s.Id}={s.State}").ToList();
+            return status.PipelineRunning && waiting.Count == 0
+                ? Results.Text("ready\n")
+                : Results.Text(status.PipelineRunning ? $"not ready: {string.Join(", ", waiting)}\n" : "not ready: pipeline not running\n", statusCode: 503);
+        });
+        app.MapGet("/metrics", (DaemonStatus status, HttpContext ctx) =>
+            Results.Text(app.Services.GetRequiredService<Observability.PrometheusExporter>().Render(status), "text/plain; version=0.0.4"));
+    }
+}

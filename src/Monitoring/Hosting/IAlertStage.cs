@@ -1,0 +1,18 @@
+using System.Threading.Channels;
+using Monitoring.Analysis;
+using Monitoring.Configuration;
+
+namespace Monitoring.Hosting;
+
+/// <summary>The stage after analysis: regions, events, snapshots, delivery. Owns (disposes) every frame it reads.</summary>
+public interface IAlertStage : IAsyncDisposable
+{
+    Task RunAsync(ChannelReader<AnalyzedFrame> frames, CancellationToken cancellation);
+}
+
+public interface IAlertStageFactory
+{
+    /// <summary>Widest BGR frame kept for snapshots (0 = none).</summary>
+    int SnapshotMaxWidth { get; }
+    IAlertStage Create(MonitoringOptions options, AnomalyModel model);
+}

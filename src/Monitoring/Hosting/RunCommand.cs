@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Monitoring.Analysis;
+using Monitoring.Cli;
+using Monitoring.Configuration;
+using Monitoring.Native;
+using Monitoring.Native.Onnx;
+using Serilog.Extensions.Logging;
+
+namespace Monitoring.Hosting;
+
+/// <summary><c>monitoring run --config FILE</c>: the daemon. Exit 0 on a clean stop, 2 on a bad config.</summary>
+public static class RunCommand
+{
+    public static async Task<int> RunAsync(CommandLine cl, IAlertStageFactory? alertStageFactory = null)
+    {
+        var configPath = cl.Get("config") ?? "config/monitoring.json";
+        cl.EnsureAllUsed();
+        var options = ConfigLoader.Load(configPath); // ConfigException → exit 2 in Program
+        NativeLibraries.SearchDirectory = options.Native.LibraryDir is null ? null : options.ResolvePath(options.Native.LibraryDir);
+        using var serilog = Logging.Create(options.Logging, options);
+        using var logs = new SerilogLoggerFactory(serilog);
+        var log = logs.CreateLogger("monitoring");
+
+        var model = AnomalyModel.Load(options.ResolvePath(options.Model.Path),
+            new OnnxSessionOptions(options.Model.ParsedProvider, options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId), log);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new SerilogLoggerProvider(serilog));
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        if (options.Http.Enabled) builder.WebHost.UseUrls(options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        else builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(model);
+        builder.Services.AddSingleton<DaemonStatus>();
+        builder.Services.AddSingleton<Observability.PrometheusExporter>();
+        builder.Services.AddSingleton(alertStageFactory ?? new AlertStageFactory());
+        builder.Services.AddHostedService<Daemon>();
+
+        await using var app = builder.Build();
+        if (options.Http.Enabled) Endpoints.Map(app);
+        try
+        {
+            await app.RunAsync();
+        }
+        finally
+        {
+            model.Dispose();
+        }
+        return 0;
+    }
+}
