@@ -1,0 +1,27 @@
+namespace Monitoring.Native.OpenCv;
+
+/// <summary>Pre-processing on caller buffers. Safe to call from any thread.</summary>
+public static class ImageOps
+{
+    /// <summary>
+    /// Writes <paramref name="src"/> into <paramref name="dst"/> at another size and/or format:
+    /// INTER_AREA when shrinking, INTER_LINEAR when enlarging, a plain copy or colour conversion when
+    /// the size is equal. Buffers may be larger than the image (pooled); only the first bytes are used.
+    /// </summary>
+    public static unsafe void Resize(ReadOnlySpan<byte> src, int srcWidth, int srcHeight, PixelFormat srcFormat,
+        Span<byte> dst, int dstWidth, int dstHeight, PixelFormat dstFormat)
+    {
+        var srcBytes = ImageChecks.Buffer(src.Length, srcWidth, srcHeight, srcFormat, nameof(src));
+        var dstBytes = ImageChecks.Buffer(dst.Length, dstWidth, dstHeight, dstFormat, nameof(dst));
+        int status;
+        fixed (byte* s = src)
+        fixed (byte* d = dst)
+        {
+            if (s + srcBytes > d && d + dstBytes > s)
+                throw new ArgumentException("The source and destination buffers overlap.", nameof(dst));
+            status = NativeMethods.cvs_resize(s, srcBytes, srcWidth, srcHeight, (int)srcFormat, d, dstBytes, dstWidth,
+                dstHeight, (int)dstFormat);
+        }
+        NativeMethods.Check(status, "Resize");
+    }
+}
