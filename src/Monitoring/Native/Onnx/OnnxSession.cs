@@ -438,7 +438,9 @@ public sealed unsafe class OnnxSession : IDisposable
             var info = model[slot];
             if (info.ElementType != TensorElementType.Float)
                 throw Invalid($"{kind} '{info.Name}' is of type {info.ElementType}; OnnxSession.Run supports float32 tensors only.");
-            var shape = t.Shape ?? [];
+            if (t.Shape is null)
+                throw Invalid($"{kind} '{info.Name}' has no shape; it expects {info.ExpectedShapeText()}.");
+            var shape = t.Shape;
             var ok = shape.Length == info.Rank;
             for (var d = 0; ok && d < shape.Length; d++)
                 ok = shape[d] > 0 && (info.Shape[d] < 0 || info.Shape[d] == shape[d]);
