@@ -1,0 +1,12 @@
+namespace Monitoring.Native.Onnx;
+
+/// <summary>Where a session runs (config <c>provider</c>: <c>auto</c> | <c>cpu</c> | <c>cuda</c>).</summary>
+public enum ExecutionProvider
+{
+    /// <summary>Try CUDA; when it cannot be enabled, log one warning and use the CPU.</summary>
+    Auto,
+    /// <summary>ONNX Runtime's CPU execution provider only.</summary>
+    Cpu,
+    /// <summary>CUDA or fail with an error that names what is missing.</summary>
+    Cuda,
+}

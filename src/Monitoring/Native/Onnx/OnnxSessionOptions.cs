@@ -1,0 +1,28 @@
+namespace Monitoring.Native.Onnx;
+
+/// <summary>How <see cref="OnnxSession.Load"/> sets up a session.</summary>
+/// <param name="Provider">Execution provider; see <see cref="ExecutionProvider"/>.</param>
+/// <param name="IntraOpThreads">Threads inside one operator; 0 = ONNX Runtime's default (one per physical core).</param>
+/// <param name="InterOpThreads">Threads across operators (sequential execution uses 1); 0 = ORT's default.</param>
+/// <param name="Optimization">Graph optimisation level applied when the model loads.</param>
+/// <param name="CudaDeviceId">CUDA device for <see cref="ExecutionProvider.Cuda"/> / <see cref="ExecutionProvider.Auto"/>.</param>
+public sealed record OnnxSessionOptions(
+    ExecutionProvider Provider = ExecutionProvider.Auto,
+    int IntraOpThreads = 0,
+    int InterOpThreads = 1,
+    GraphOptimization Optimization = GraphOptimization.All,
+    int CudaDeviceId = 0)
+{
+    /// <summary>CPU only, ORT's default thread counts: what tests and tools use.</summary>
+    public static OnnxSessionOptions Cpu { get; } = new(ExecutionProvider.Cpu);
+
+    /// <exception cref="ArgumentOutOfRangeException">A thread count or the device id is negative, or an enum is out of range.</exception>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(IntraOpThreads);
+        ArgumentOutOfRangeException.ThrowIfNegative(InterOpThreads);
+        ArgumentOutOfRangeException.ThrowIfNegative(CudaDeviceId);
+        if (!Enum.IsDefined(Provider)) throw new ArgumentOutOfRangeException(nameof(Provider), Provider, null);
+        if (!Enum.IsDefined(Optimization)) throw new ArgumentOutOfRangeException(nameof(Optimization), Optimization, null);
+    }
+}
