@@ -1,0 +1,82 @@
+"""Export an AnomalyModel to ONNX (contract monitoring-anomaly/1) and write the reference batch."""
+import json
+import os
+
+import numpy as np
+import onnx
+import torch
+
+import monmodel as mm
+
+OPSET = 13
+INPUTS = ["frames", "profile_mean", "profile_var"]
+OUTPUTS = ["features", "anomaly_map", "attention", "score"]
+
+
+def synthetic_batch(d, seed=1234):
+    """N=2 deterministic synthetic windows (noise + a moving bright square) and a synthetic profile.
+
+    No dataset frame is ever committed: the reference batch is generated, not read."""
+    rng = np.random.RandomState(seed)
+    frames = np.zeros((2, mm.T, mm.H, mm.W), np.float32)
+    base = (0.35 + 0.1 * rng.rand(mm.H, mm.W)).astype(np.float32)
+    for n in range(2):
+        for t in range(mm.T):
+            img = base + 0.02 * rng.randn(mm.H, mm.W).astype(np.float32)
+            y, x = 40 + 3 * t * (n + 1), 30 + 9 * t * (n + 1)          # camera 1 moves 2x faster
+            img[y:y + 20, x:x + 12] = 0.85
+            frames[n, t] = np.clip(img, 0.0, 1.0)
+    mean = (0.3 * rng.randn(2, d, mm.GH, mm.GW)).astype(np.float32)
+    var = (0.5 + rng.rand(2, d, mm.GH, mm.GW)).astype(np.float32)
+    var[:, :, 0, 0] = 0.0                      # a never-moving cell: exercises the variance floor
+    return frames, mean, var
+
+
+def export(model, out_dir, model_name, version, description, atol=1e-4):
+    model = model.eval()
+    d = model.dim
+    onnx_path = os.path.join(out_dir, "anomaly.onnx")
+    frames, mean, var = synthetic_batch(d)
+    args = tuple(torch.from_numpy(a) for a in (frames, mean, var))
+    dyn = {k: {0: "N"} for k in INPUTS + OUTPUTS}
+    torch.onnx.export(model, args, onnx_path, input_names=INPUTS, output_names=OUTPUTS,
+                      dynamic_axes=dyn, opset_version=OPSET, do_constant_folding=True)
+    m = onnx.load(onnx_path)
+    meta = {
+        "model_name": model_name,
+        "model_version": str(version),
+        "contract": "monitoring-anomaly/1",
+        "input_size": f"{mm.T}x{mm.H}x{mm.W}",
+        "preprocess": mm.PREPROCESS,
+        "features_dim": str(d),
+        "grid": f"{mm.GH}x{mm.GW}",
+        "variance_eps": repr(float(model.eps)),
+        "description": description,
+    }
+    del m.metadata_props[:]
+    for k, v in meta.items():
+        p = m.metadata_props.add()
+        p.key, p.value = k, v
+    m.doc_string = description
+    onnx.checker.check_model(m)
+    onnx.save(m, onnx_path)
+
+    # reference batch: inputs and torch outputs as raw little-endian float32
+    ref_dir = os.path.join(out_dir, "reference")
+    os.makedirs(ref_dir, exist_ok=True)
+    with torch.no_grad():
+        outs = model(*args)
+    tensors = []
+    for name, arr in list(zip(INPUTS, (frames, mean, var))) + \
+            [(k, o.numpy()) for k, o in zip(OUTPUTS, outs)]:
+        fn = f"{name}.f32"
+        np.ascontiguousarray(arr, dtype="<f4").tofile(os.path.join(ref_dir, fn))
+        tensors.append({"name": name, "file": fn, "dtype": "float32", "byteorder": "little",
+                        "shape": list(arr.shape), "role": "input" if name in INPUTS else "output"})
+    ref = {"model": "anomaly.onnx", "contract": "monitoring-anomaly/1",
+           "model_version": str(version), "atol": atol, "rtol": 1e-3,
+           "note": "synthetic frames (noise + moving square), synthetic profile; outputs from torch",
+           "tensors": tensors}
+    with open(os.path.join(ref_dir, "reference.json"), "w") as fh:
+        json.dump(ref, fh, indent=1)
+    return onnx_path, meta

@@ -1,0 +1,172 @@
+"""The Monitoring anomaly model: data loading, the network, and the ONNX contract.
+
+Contract "monitoring-anomaly/1" (see models/README.md):
+  inputs  frames [N,T,H,W] grey in [0,1], current frame last; profile_mean, profile_var [N,D,h,w]
+  outputs features [N,D,h,w], anomaly_map [N,1,h,w], attention [N,1,h,w], score [N]
+"""
+import os
+
+import cv2
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+T = 5            # 4 past frames + the current one
+H, W = 128, 192  # model input (keeps Ped2's 3:2 aspect)
+CELL = 8         # cell size in model pixels -> grid 16 x 24
+GH, GW = H // CELL, W // CELL
+CODE = 8         # channels of the predictor's per-cell code
+
+PREPROCESS = ("cv2.imread (BGR) -> cv2.resize(dsize=(192,128), interpolation=INTER_AREA) -> "
+              "cv2.cvtColor(COLOR_BGR2GRAY) -> float32 / 255; frames[:, -1] is the current frame, "
+              "frames[:, 0..T-2] the previous ones oldest first; at a clip start missing past frames "
+              "are copies of the first frame")
+
+
+# ----------------------------------------------------------------------------- data
+
+def load_frame(path):
+    """Exactly the C# pre-processing: decode BGR, INTER_AREA resize, then BGR->grey, /255."""
+    bgr = cv2.imread(path, cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise FileNotFoundError(path)
+    small = cv2.resize(bgr, (W, H), interpolation=cv2.INTER_AREA)
+    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY)
+    return grey.astype(np.float32) / 255.0
+
+
+def load_clip(clip_dir):
+    names = sorted(n for n in os.listdir(clip_dir) if n.lower().endswith(".jpg"))
+    return np.stack([load_frame(os.path.join(clip_dir, n)) for n in names])
+
+
+def load_split(root, split, cache_dir=None):
+    """{clip_name: float32 [F,H,W]} for every clip folder of root/split, cached as .npz."""
+    cache = None
+    if cache_dir:
+        os.makedirs(cache_dir, exist_ok=True)
+        cache = os.path.join(cache_dir, f"ped2_{split}_{H}x{W}.npz")
+        if os.path.exists(cache):
+            z = np.load(cache)
+            return {k: z[k] for k in sorted(z.files)}
+    d = os.path.join(root, split)
+    clips = {c: load_clip(os.path.join(d, c)) for c in sorted(os.listdir(d))
+             if os.path.isdir(os.path.join(d, c))}
+    if cache:
+        np.savez(cache, **clips)
+    return clips
+
+
+def causal_windows(clip, t=T):
+    """[F,H,W] -> [F,t,H,W]: window of frame i = frames i-t+1..i, indices < 0 clamped to frame 0."""
+    n = clip.shape[0]
+    idx = np.arange(n)[:, None] + np.arange(-t + 1, 1)[None, :]
+    return clip[np.clip(idx, 0, None)]
+
+
+# ----------------------------------------------------------------------------- network
+
+def conv(cin, cout, stride=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1), nn.ReLU(inplace=True))
+
+
+class Predictor(nn.Module):
+    """Small U-Net: the T-1 past frames -> the current frame (residual on the last past frame).
+
+    Its stride-8 bottleneck is a CODE-channel map on the cell grid (GH x GW)."""
+
+    def __init__(self, c1=8, c2=16, c3=32):
+        super().__init__()
+        self.e1 = nn.Sequential(conv(T - 1, c1), conv(c1, c1))
+        self.e2 = nn.Sequential(conv(c1, c2, 2), conv(c2, c2))
+        self.e3 = nn.Sequential(conv(c2, c3, 2), conv(c3, c3))
+        self.b = nn.Sequential(conv(c3, c3, 2), nn.Conv2d(c3, CODE, 1))
+        self.bu = nn.Sequential(nn.Conv2d(CODE, c3, 1), nn.ReLU(inplace=True))
+        self.d3 = conv(2 * c3, c3)
+        self.d2 = conv(c3 + c2, c2)
+        self.d1 = conv(c2 + c1, c1)
+        self.out = nn.Conv2d(c1, 1, 3, 1, 1)
+
+    def forward(self, past):
+        up = lambda z: F.interpolate(z, scale_factor=2.0, mode="nearest")
+        e1 = self.e1(past)
+        e2 = self.e2(e1)
+        e3 = self.e3(e2)
+        code = self.b(e3)
+        z = self.d3(torch.cat([up(self.bu(code)), e3], 1))
+        z = self.d2(torch.cat([up(z), e2], 1))
+        z = self.d1(torch.cat([up(z), e1], 1))
+        pred = past[:, -1:] + self.out(z)
+        return pred, code
+
+
+# Names of the raw per-cell feature channels the graph can compute (before selection).
+RAW_NAMES = (["perr_mean", "perr_max3", "perr_cellmax", "mot1", "mot2", "mot4", "mot1_max3",
+              "grad", "int"] + [f"code{i}" for i in range(CODE)])
+
+
+class AnomalyModel(nn.Module):
+    """frames + per-camera profile -> features, anomaly_map, attention, score."""
+
+    def __init__(self, select=None):
+        super().__init__()
+        self.pred = Predictor()
+        nraw = len(RAW_NAMES)
+        select = list(range(nraw)) if select is None else list(select)
+        self.register_buffer("select", torch.tensor(select, dtype=torch.long))
+        d = len(select)
+        # global per-channel standardisation of the selected raw features (from training data)
+        self.register_buffer("g_mean", torch.zeros(d))
+        self.register_buffer("g_std", torch.ones(d))
+        # calibration: var floor, sigmoid slope/offset on the RMS z-score, attention temperature
+        self.register_buffer("eps", torch.tensor(0.01))
+        self.register_buffer("cal_a", torch.tensor(2.0))
+        self.register_buffer("cal_b", torch.tensor(3.0))
+        self.register_buffer("beta", torch.tensor(2.0))
+
+    @property
+    def dim(self):
+        return int(self.select.numel())
+
+    def raw_features(self, frames):
+        cur = frames[:, -1:]
+        past = frames[:, :-1]
+        pred, code = self.pred(past)
+        err = (pred - cur) ** 2
+        cellpool = lambda z: F.avg_pool2d(z, CELL)
+        max3 = lambda z: F.max_pool2d(z, 3, 1, 1)
+        perr = cellpool(err)
+        perr_cmax = F.max_pool2d(F.avg_pool2d(err, 2), CELL // 2)   # worst 2x2 block in the cell
+        m1 = cellpool((cur - frames[:, -2:-1]).abs())
+        m2 = cellpool((cur - frames[:, -3:-2]).abs())
+        m4 = cellpool((cur - frames[:, 0:1]).abs())
+        gx = cur[:, :, :, 1:] - cur[:, :, :, :-1]
+        gy = cur[:, :, 1:, :] - cur[:, :, :-1, :]
+        grad = cellpool(F.pad(gx.abs(), (0, 1, 0, 0))) + cellpool(F.pad(gy.abs(), (0, 0, 0, 1)))
+        inten = cellpool(cur)
+        lg = lambda z, c: torch.log(z + c)
+        raw = torch.cat([lg(perr, 1e-4), lg(max3(perr), 1e-4), lg(perr_cmax, 1e-4),
+                         lg(m1, 1e-3), lg(m2, 1e-3), lg(m4, 1e-3), lg(max3(m1), 1e-3),
+                         lg(grad, 1e-3), inten, code], 1)
+        return raw
+
+    def features(self, frames):
+        raw = self.raw_features(frames)
+        f = torch.index_select(raw, 1, self.select)
+        return (f - self.g_mean.view(1, -1, 1, 1)) / self.g_std.view(1, -1, 1, 1)
+
+    def forward(self, frames, profile_mean, profile_var):
+        f = self.features(frames)
+        d2 = ((f - profile_mean) ** 2 / (profile_var + self.eps)).mean(1, keepdim=True)
+        s = torch.sqrt(d2 + 1e-12)                      # RMS z-score of the cell
+        amap = torch.sigmoid(self.cal_a * (s - self.cal_b))
+        n = s.shape[0]
+        att = torch.softmax((self.beta * s).reshape(n, -1), 1).reshape(s.shape)
+        score = (att * amap).reshape(n, -1).sum(1)
+        return f, amap, att, score
+
+
+def distances_np(feat, mean, var, eps):
+    """numpy replica of the graph's per-cell RMS z-score (for fast evaluation of variants)."""
+    return np.sqrt(((feat - mean) ** 2 / (var + eps)).mean(1) + 1e-12)
