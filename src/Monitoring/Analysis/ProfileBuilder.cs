@@ -35,16 +35,23 @@ public sealed class ProfileBuilder
         }
     }
 
-    public NormalityProfile Build(string cameraId, AnomalyModel model, string source)
+    /// <summary>The per-element mean and population variance so far.</summary>
+    public (float[] Mean, float[] Var) Statistics()
     {
-        if (Count == 0) throw new ProfileException($"No frame was analysed for camera '{cameraId}' from {source}; nothing to learn from.");
         var mean = new float[_mean.Length];
         var var = new float[_mean.Length];
         for (var i = 0; i < mean.Length; i++)
         {
             mean[i] = (float)_mean[i];
-            var[i] = (float)(_m2[i] / Count);
+            var[i] = Count == 0 ? 0f : (float)(_m2[i] / Count);
         }
+        return (mean, var);
+    }
+
+    public NormalityProfile Build(string cameraId, AnomalyModel model, string source)
+    {
+        if (Count == 0) throw new ProfileException($"No frame was analysed for camera '{cameraId}' from {source}; nothing to learn from.");
+        var (mean, var) = Statistics();
         return new NormalityProfile
         {
             CameraId = cameraId, ModelSha256 = model.Sha256, ModelVersion = model.Version,
