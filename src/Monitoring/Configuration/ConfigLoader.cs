@@ -52,7 +52,7 @@ public static partial class ConfigLoader
         }
         catch (InvalidOperationException ex)
         {
-            throw new ConfigException(Explain(ex), full);
+            throw new ConfigException(Explain(ex, root), full);
         }
         options.BaseDirectory = Path.GetDirectoryName(full)!;
         options.Validate(errors);
@@ -77,17 +77,30 @@ public static partial class ConfigLoader
         return sb.ToString();
     }
 
-    [GeneratedRegex(@"'([A-Za-z0-9_:]+)'")]
-    private static partial Regex QuotedKey();
+    [GeneratedRegex(@"at '([A-Za-z0-9_:]+)'")]
+    private static partial Regex ValueAt();
 
-    private static string Explain(InvalidOperationException ex)
+    private static string CamelPath(string key) =>
+        JsonPath(string.Join(':', key.Split(':').Select(p => p.Length > 0 && char.IsUpper(p[0]) ? char.ToLowerInvariant(p[0]) + p[1..] : p)));
+
+    [GeneratedRegex(@"not found on the instance of [\w.]+: (.*)$")]
+    private static partial Regex UnknownKeys();
+
+    private static string Explain(InvalidOperationException ex, IConfiguration root)
     {
-        var msg = ex.InnerException is null ? ex.Message : $"{ex.Message} ({ex.InnerException.Message})";
-        if (msg.Contains("were not found", StringComparison.Ordinal) || msg.Contains("not found on type", StringComparison.Ordinal))
-            return $"unknown setting(s): {msg} — check the spelling against docs/config.schema.json";
-        var key = QuotedKey().Match(msg);
-        return key.Success
-            ? $"{JsonPath(key.Groups[1].Value)}: {msg} — check the value's type against docs/config.schema.json"
-            : $"{msg} — check the value's type against docs/config.schema.json";
+        var unknown = UnknownKeys().Match(ex.InnerException?.Message ?? ex.Message);
+        if (unknown.Success)
+        {
+            var names = unknown.Groups[1].Value.Split(',').Select(n => n.Trim().Trim('\'')).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var paths = root.AsEnumerable().Select(kv => kv.Key)
+                .Where(k => names.Contains(k.Split(':')[^1]))
+                .Select(JsonPath).Distinct().ToList();
+            return $"unknown setting {string.Join(", ", paths.Count > 0 ? paths : names)}: no such option; check the spelling against docs/config.schema.json";
+        }
+        var detail = ex.InnerException?.Message ?? ex.Message;
+        var at = ValueAt().Match(detail);
+        if (at.Success)
+            return $"{CamelPath(at.Groups[1].Value)}: {detail} — check the value's type against docs/config.schema.json";
+        return $"unknown or unusable setting: {detail} — check the spelling against docs/config.schema.json";
     }
 }
