@@ -1,0 +1,49 @@
+using Monitoring.Events;
+using Monitoring.Regions;
+using Monitoring.Snapshots;
+
+namespace Monitoring.Delivery;
+
+/// <summary>
+/// The "alerts" configuration section: <c>{ "regions": {...}, "cameras": { "door": { ...region options... } },
+/// "events": {...}, "webhooks": [ {...} ], "outbox": {...}, "snapshots": {...}, "jsonlPath": "alerts.jsonl" }</c>.
+/// <c>cameras</c> replaces (does not merge with) <c>regions</c> for the cameras it names.
+/// </summary>
+public sealed class AlertingOptions
+{
+    public RegionOptions Regions { get; set; } = new();
+    public Dictionary<string, RegionOptions> Cameras { get; set; } = new(StringComparer.Ordinal);
+    public EventOptions Events { get; set; } = new();
+    public WebhookOptions[] Webhooks { get; set; } = [];
+    public OutboxOptions Outbox { get; set; } = new();
+    public SnapshotOptions Snapshots { get; set; } = new();
+    public string? JsonlPath { get; set; }
+
+    public RegionOptions RegionsFor(string cameraId) => Cameras.TryGetValue(cameraId, out var r) ? r : Regions;
+
+    public IReadOnlyList<string> Validate(string path = "alerts")
+    {
+        var errors = new List<string>();
+        errors.AddRange(Regions.Validate($"{path}.regions"));
+        foreach (var (camera, regions) in Cameras) errors.AddRange(regions.Validate($"{path}.cameras.{camera}"));
+        errors.AddRange(Events.Validate($"{path}.events"));
+        errors.AddRange(Outbox.Validate($"{path}.outbox"));
+        errors.AddRange(Snapshots.Validate($"{path}.snapshots"));
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < Webhooks.Length; i++)
+        {
+            var webhookErrors = Webhooks[i].Validate($"{path}.webhooks[{i}]");
+            errors.AddRange(webhookErrors);
+            if (webhookErrors.Count == 0 && !names.Add(WebhookEndpoint.DefaultName(Webhooks[i])))
+                errors.Add($"{path}.webhooks[{i}].name '{WebhookEndpoint.DefaultName(Webhooks[i])}' is used twice: give each webhook a distinct \"name\".");
+        }
+        return errors;
+    }
+
+    /// <summary>Throws <see cref="AlertConfigurationException"/> listing every error, each naming its JSON path.</summary>
+    public void ThrowIfInvalid(string path = "alerts")
+    {
+        var errors = Validate(path);
+        if (errors.Count > 0) throw new AlertConfigurationException(errors);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Monitoring.Delivery;
+
+public enum DeliveryResult
+{
+    Delivered,
+    Retry,
+    Permanent,
+}

@@ -1,0 +1,38 @@
+namespace Monitoring.Events;
+
+/// <summary>
+/// Event confirmation, tracking and cooldown. JSON:
+/// <c>{ "confirmFrames": 2, "windowFrames": 3, "endAfterQuietFrames": 5, "iouThreshold": 0.25,
+///      "updateIntervalSeconds": 10, "updatePeakRise": 0.1, "cooldownSeconds": 30 }</c>.
+/// See docs/alerts.md for the exact rules.
+/// </summary>
+public sealed class EventOptions
+{
+    /// <summary>k: a candidate becomes an event when seen in k of the last n analysed frames.</summary>
+    public int ConfirmFrames { get; set; } = 2;
+    /// <summary>n: the confirmation window, in analysed frames (at most 32).</summary>
+    public int WindowFrames { get; set; } = 3;
+    /// <summary>m: a tracked region is dropped after m consecutive frames without a match; an event ends when its last region is dropped.</summary>
+    public int EndAfterQuietFrames { get; set; } = 5;
+    /// <summary>Minimum box IoU for a region to continue a track (greedy matching, best IoU first).</summary>
+    public double IouThreshold { get; set; } = 0.25;
+    /// <summary>At most one periodic "update" per this many seconds of capture time.</summary>
+    public double UpdateIntervalSeconds { get; set; } = 10;
+    /// <summary>An "update" is sent early when the frame's peak exceeds the last sent peak by this much.</summary>
+    public float UpdatePeakRise { get; set; } = 0.1f;
+    /// <summary>After "end", a confirmation in the same camera zone within this many seconds re-opens the event.</summary>
+    public double CooldownSeconds { get; set; } = 30;
+
+    public IReadOnlyList<string> Validate(string path)
+    {
+        var errors = new List<string>();
+        if (WindowFrames is < 1 or > 32) errors.Add($"{path}.windowFrames is {WindowFrames}: use 1 to 32.");
+        if (ConfirmFrames < 1 || ConfirmFrames > WindowFrames) errors.Add($"{path}.confirmFrames is {ConfirmFrames}: use 1 to windowFrames ({WindowFrames}).");
+        if (EndAfterQuietFrames < 1) errors.Add($"{path}.endAfterQuietFrames is {EndAfterQuietFrames}: use 1 or more.");
+        if (!(IouThreshold > 0 && IouThreshold <= 1)) errors.Add($"{path}.iouThreshold is {IouThreshold}: use a value in (0, 1], e.g. 0.25.");
+        if (!(UpdateIntervalSeconds >= 0)) errors.Add($"{path}.updateIntervalSeconds is {UpdateIntervalSeconds}: use 0 or more.");
+        if (!(UpdatePeakRise >= 0)) errors.Add($"{path}.updatePeakRise is {UpdatePeakRise}: use 0 or more.");
+        if (!(CooldownSeconds >= 0)) errors.Add($"{path}.cooldownSeconds is {CooldownSeconds}: use 0 or more.");
+        return errors;
+    }
+}

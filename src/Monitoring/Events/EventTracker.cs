@@ -1,0 +1,244 @@
+using System.Numerics;
+using Monitoring.Regions;
+
+namespace Monitoring.Events;
+
+/// <summary>
+/// Turns one camera's region observations into event messages (new / update / end). Rules (docs/alerts.md):
+/// <list type="bullet">
+/// <item>Regions continue tracks by box IoU ≥ <see cref="EventOptions.IouThreshold"/>, matched greedily (highest IoU
+/// pair first, each track and region used once). An unmatched region starts a candidate track.</item>
+/// <item>A candidate is confirmed when matched in k of the last n analysed frames; it is forgotten when it has no match
+/// in the last n frames.</item>
+/// <item>A confirmed track joins the open event of its zone (same camera) if there is one; otherwise the most recently
+/// ended event of that zone whose cooldown has not expired is re-opened ("update" with reopened=true, same id,
+/// sequence continues); otherwise a new event starts ("new"). Regions outside every zone share the camera-wide key.</item>
+/// <item>While open, an "update" is sent when a track joined, when the frame's peak exceeds the last sent peak by
+/// <see cref="EventOptions.UpdatePeakRise"/>, or when <see cref="EventOptions.UpdateIntervalSeconds"/> of capture time
+/// passed since the last message, and only on frames where the event has a region.</item>
+/// <item>A confirmed track is dropped after m consecutive unmatched frames; the event ends ("end") when its last track is
+/// dropped. Its cooldown runs until end time + <see cref="EventOptions.CooldownSeconds"/>.</item>
+/// </list>
+/// One instance per camera; not thread-safe.
+/// </summary>
+public sealed class EventTracker
+{
+    private readonly string _camera;
+    private readonly EventOptions _options;
+    private readonly Func<DateTimeOffset, string> _newId;
+    private readonly uint _windowMask;
+    private readonly List<Track> _tracks = [];
+    private readonly List<TrackedEvent> _open = [];
+    private readonly List<TrackedEvent> _cooling = [];
+    private readonly List<(double Iou, int Track, int Region)> _pairs = [];
+    private bool[] _trackTaken = [];
+    private bool[] _regionTaken = [];
+
+    public EventTracker(string camera, EventOptions options, string modelVersion, string profileVersion, Func<DateTimeOffset, string>? newId = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(camera);
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate("events");
+        if (errors.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
+        _camera = camera;
+        _options = options;
+        ModelVersion = modelVersion;
+        ProfileVersion = profileVersion;
+        _newId = newId ?? EventIds.NewId;
+        _windowMask = options.WindowFrames == 32 ? uint.MaxValue : (1u << options.WindowFrames) - 1;
+    }
+
+    /// <summary>Stamped on every message; settable so a reloaded model or profile shows from the next message on.</summary>
+    public string ModelVersion { get; set; }
+    public string ProfileVersion { get; set; }
+
+    /// <summary>Number of open events (for health/metrics).</summary>
+    public int OpenEvents => _open.Count;
+
+    /// <summary>Feeds one analysed frame (with or without regions) and returns the messages it causes, in order.</summary>
+    public IReadOnlyList<AlertMessage> Observe(RegionObservation observation)
+    {
+        ArgumentNullException.ThrowIfNull(observation);
+        var frame = observation.Frame;
+        if (!string.Equals(frame.CameraId, _camera, StringComparison.Ordinal))
+            throw new ArgumentException($"This tracker is for camera '{_camera}', got a frame of '{frame.CameraId}'.", nameof(observation));
+        var now = frame.Timestamp;
+        var regions = observation.Regions;
+        List<AlertMessage>? messages = null;
+
+        Match(regions);
+        for (int t = 0; t < _tracks.Count; t++)
+        {
+            var track = _tracks[t];
+            if (_trackTaken[t]) continue;
+            track.Hits = (track.Hits << 1) & _windowMask;
+            track.Current = null;
+            track.QuietFrames++;
+        }
+        for (int r = 0; r < regions.Count; r++)
+        {
+            if (!_regionTaken[r]) _tracks.Add(new Track(regions[r], now));
+        }
+
+        _joined.Clear();
+        _confirmed.Clear();
+        for (int t = 0; t < _tracks.Count; t++)
+        {
+            var track = _tracks[t];
+            if (track.Owner is null)
+            {
+                if (track.Hits == 0) { _tracks.RemoveAt(t--); continue; }
+                if (BitOperations.PopCount(track.Hits) < _options.ConfirmFrames || track.Current is null) continue;
+                Confirm(track, now);
+            }
+            else if (track.QuietFrames >= _options.EndAfterQuietFrames)
+            {
+                track.Owner.Tracks.Remove(track);
+                _tracks.RemoveAt(t--);
+            }
+        }
+
+        for (int e = 0; e < _open.Count; e++)
+        {
+            var ev = _open[e];
+            if (ev.Tracks.Count == 0)
+            {
+                ev.CooldownUntil = now + TimeSpan.FromSeconds(_options.CooldownSeconds);
+                (messages ??= []).Add(Message(ev, AlertLifecycle.End, frame, [], reopened: false, ended: now));
+                _open.RemoveAt(e--);
+                _cooling.Add(ev);
+                continue;
+            }
+            var current = CurrentRegions(ev);
+            if (current.Count == 0) continue;
+            ev.LastSeenAt = now;
+            float peak = current.Max(r => r.Peak);
+            ev.MaxPeak = Math.Max(ev.MaxPeak, peak);
+            if (_confirmed.TryGetValue(ev, out bool reopened))
+            {
+                (messages ??= []).Add(Message(ev, reopened ? AlertLifecycle.Update : AlertLifecycle.New, frame, current, reopened, ended: null));
+                continue;
+            }
+            bool due = _joined.Contains(ev)
+                || peak >= ev.LastSentPeak + _options.UpdatePeakRise
+                || (now - ev.LastSentAt).TotalSeconds >= _options.UpdateIntervalSeconds;
+            if (due) (messages ??= []).Add(Message(ev, AlertLifecycle.Update, frame, current, reopened: false, ended: null));
+        }
+        _cooling.RemoveAll(ev => ev.CooldownUntil < now);
+        return messages is null ? Array.Empty<AlertMessage>() : messages;
+    }
+
+    private readonly HashSet<TrackedEvent> _joined = [];
+    /// <summary>Events confirmed in the current frame; value: re-opened (true) or new (false).</summary>
+    private readonly Dictionary<TrackedEvent, bool> _confirmed = [];
+
+    /// <summary>Ends every open event (camera removed, shutdown); returns their "end" messages.</summary>
+    public IReadOnlyList<AlertMessage> EndAll(DateTimeOffset now, long frameIndex = -1)
+    {
+        var frame = new FrameAnalysis(_camera, frameIndex, now, 0f, [], 0, 0, 0, 0);
+        var messages = new List<AlertMessage>();
+        foreach (var ev in _open)
+        {
+            ev.CooldownUntil = now + TimeSpan.FromSeconds(_options.CooldownSeconds);
+            messages.Add(Message(ev, AlertLifecycle.End, frame, [], reopened: false, ended: now));
+        }
+        _open.Clear();
+        _tracks.Clear();
+        return messages;
+    }
+
+    private void Confirm(Track track, DateTimeOffset now)
+    {
+        string? zone = track.Current!.Zone;
+        var open = _open.FirstOrDefault(e => e.ZoneKey == zone);
+        if (open is not null)
+        {
+            Attach(open, track);
+            _joined.Add(open);
+            return;
+        }
+        TrackedEvent? cooled = null;
+        foreach (var ev in _cooling)
+        {
+            if (ev.ZoneKey == zone && ev.CooldownUntil >= now && (cooled is null || ev.CooldownUntil > cooled.CooldownUntil)) cooled = ev;
+        }
+        var target = cooled ?? new TrackedEvent(_newId(track.FirstSeen), zone, track.FirstSeen);
+        if (cooled is not null) _cooling.Remove(cooled);
+        _open.Add(target);
+        Attach(target, track);
+        _confirmed[target] = cooled is not null;
+    }
+
+    private static void Attach(TrackedEvent ev, Track track)
+    {
+        track.Owner = ev;
+        track.QuietFrames = 0;
+        ev.Tracks.Add(track);
+    }
+
+    private static List<Region> CurrentRegions(TrackedEvent ev)
+    {
+        var list = new List<Region>(ev.Tracks.Count);
+        foreach (var t in ev.Tracks) if (t.Current is not null) list.Add(t.Current);
+        return list;
+    }
+
+    private void Match(IReadOnlyList<Region> regions)
+    {
+        if (_trackTaken.Length < _tracks.Count) _trackTaken = new bool[Math.Max(_tracks.Count, 2 * _trackTaken.Length)];
+        if (_regionTaken.Length < regions.Count) _regionTaken = new bool[Math.Max(regions.Count, 2 * _regionTaken.Length)];
+        Array.Clear(_trackTaken);
+        Array.Clear(_regionTaken);
+        _pairs.Clear();
+        for (int t = 0; t < _tracks.Count; t++)
+        {
+            for (int r = 0; r < regions.Count; r++)
+            {
+                double iou = _tracks[t].Box.IoU(regions[r].Box);
+                if (iou >= _options.IouThreshold) _pairs.Add((iou, t, r));
+            }
+        }
+        _pairs.Sort((a, b) => b.Iou.CompareTo(a.Iou));
+        foreach (var (_, t, r) in _pairs)
+        {
+            if (_trackTaken[t] || _regionTaken[r]) continue;
+            _trackTaken[t] = _regionTaken[r] = true;
+            var track = _tracks[t];
+            track.Hits = ((track.Hits << 1) | 1) & _windowMask;
+            track.Box = regions[r].Box;
+            track.Current = regions[r];
+            track.QuietFrames = 0;
+        }
+    }
+
+    private AlertMessage Message(TrackedEvent ev, AlertLifecycle type, FrameAnalysis frame, IReadOnlyList<Region> regions, bool reopened, DateTimeOffset? ended)
+    {
+        ev.Sequence++;
+        ev.LastSentAt = frame.Timestamp;
+        if (regions.Count > 0) ev.LastSentPeak = regions.Max(r => r.Peak);
+        var zones = new List<string>();
+        if (ev.ZoneKey is not null) zones.Add(ev.ZoneKey);
+        foreach (var r in regions) if (r.Zone is not null && !zones.Contains(r.Zone)) zones.Add(r.Zone);
+        return new AlertMessage
+        {
+            Id = $"{ev.Id}.{ev.Sequence}",
+            Type = type,
+            EventId = ev.Id,
+            Sequence = ev.Sequence,
+            Camera = _camera,
+            Zones = zones,
+            StartedAt = ev.StartedAt,
+            LastSeenAt = ev.LastSeenAt,
+            EndedAt = ended,
+            CooldownUntil = type == AlertLifecycle.End ? ev.CooldownUntil : null,
+            Reopened = reopened,
+            OccurredAt = frame.Timestamp,
+            FrameIndex = frame.FrameIndex,
+            FrameScore = frame.FrameScore,
+            MaxPeak = ev.MaxPeak,
+            Regions = regions,
+            ModelVersion = ModelVersion,
+            ProfileVersion = ProfileVersion,
+        };
+    }
+}

@@ -1,0 +1,162 @@
+using Monitoring.Events;
+using Monitoring.Regions;
+using Monitoring.Tests.Regions;
+
+namespace Monitoring.Tests.Events;
+
+public class EventTrackerTests
+{
+    private static EventOptions Options(double updateInterval = 3, double cooldown = 30) => new()
+    {
+        ConfirmFrames = 2, WindowFrames = 3, EndAfterQuietFrames = 3, IouThreshold = 0.25,
+        UpdateIntervalSeconds = updateInterval, UpdatePeakRise = 0.2f, CooldownSeconds = cooldown,
+    };
+
+    private static readonly (int, int, int, int) Blob = (4, 4, 3, 3);
+
+    public static TheoryData<string, string[], string> Scripts() => new()
+    {
+        // One character per frame: 'B' blob present, '.' quiet. Expected: message types in order.
+        { "flicker 1 of 3 never confirms", ["B..B..B..B..B.."], "" },
+        { "two of three confirms on the second hit", ["B.B...."], "new,end" },
+        { "steady blob: new, rate-limited updates, end after 3 quiet frames", ["BBBBBBBBBB..."], "new,update,update,end" },
+        { "end needs m quiet frames", ["BBBB.."], "new" },
+        { "short gap does not end the event", ["BBB..BBB..."], "new,update,end" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Lifecycle_follows_the_script(string name, string[] frames, string expected)
+    {
+        _ = name;
+        var script = new EventScript(Options());
+        foreach (char c in frames[0])
+        {
+            if (c == 'B') script.Frame(Blob); else script.Frame();
+        }
+        Assert.Equal(expected, script.Types);
+        if (script.Messages.Count == 0) return;
+        Assert.Single(script.Messages.Select(m => m.EventId).Distinct());
+        Assert.Equal(Enumerable.Range(1, script.Messages.Count), script.Messages.Select(m => m.Sequence));
+        Assert.All(script.Messages, m => Assert.Equal($"{m.EventId}.{m.Sequence}", m.Id));
+    }
+
+    [Fact]
+    public void Steady_blob_messages_carry_times_regions_and_versions()
+    {
+        var script = new EventScript(Options());
+        for (int i = 0; i < 5; i++) script.Frame(Blob);
+        script.Quiet(3);
+        var first = script.Messages[0];
+        Assert.Equal(AlertLifecycle.New, first.Type);
+        Assert.Equal(script.Start, first.StartedAt);                 // first sighting, not confirmation
+        Assert.Equal(script.Start.AddSeconds(1), first.OccurredAt);  // confirmed on the second frame
+        Assert.Equal(new PixelBox(40, 40, 30, 30), Assert.Single(first.Regions).Box);
+        Assert.Equal("model-1", first.ModelVersion);
+        Assert.Equal("profile-1", first.ProfileVersion);
+        var end = script.Messages[^1];
+        Assert.Equal(AlertLifecycle.End, end.Type);
+        Assert.Empty(end.Regions);
+        Assert.Equal(script.Start.AddSeconds(4), end.LastSeenAt);
+        Assert.Equal(script.Start.AddSeconds(7), end.EndedAt);
+        Assert.Equal(script.Start.AddSeconds(37), end.CooldownUntil);
+        Assert.Equal(0.9f, end.MaxPeak, 5);
+    }
+
+    [Fact]
+    public void Peak_rise_sends_an_early_update()
+    {
+        var script = new EventScript(Options(updateInterval: 100));
+        script.FrameWithPeak(0.6f, Blob);
+        script.FrameWithPeak(0.6f, Blob);
+        script.FrameWithPeak(0.65f, Blob);
+        script.FrameWithPeak(0.9f, Blob);
+        Assert.Equal("new,update", script.Types);
+        Assert.Equal(0.9f, script.Messages[1].MaxPeak, 5);
+    }
+
+    [Fact]
+    public void Moving_blob_keeps_one_event_id()
+    {
+        var script = new EventScript(Options(updateInterval: 1000));
+        for (int x = 0; x < 12; x++) script.Frame((x, 4, 4, 4)); // moves one cell per frame: IoU 0.6
+        script.Quiet(3);
+        Assert.Equal("new,end", script.Types);
+        Assert.Single(script.Messages.Select(m => m.EventId).Distinct());
+    }
+
+    [Fact]
+    public void Jumping_blob_without_overlap_in_the_same_zone_joins_the_open_event()
+    {
+        var script = new EventScript(Options(updateInterval: 1000));
+        script.Frame((0, 0, 3, 3));
+        script.Frame((0, 0, 3, 3));
+        script.Frame((10, 8, 3, 3));
+        script.Frame((10, 8, 3, 3));
+        Assert.Equal("new,update", script.Types); // the joined track announces itself in an update
+        Assert.Single(script.Messages.Select(m => m.EventId).Distinct());
+    }
+
+    [Fact]
+    public void Reappearance_within_cooldown_reopens_the_same_event()
+    {
+        var script = new EventScript(Options(cooldown: 30));
+        script.Frame(Blob); script.Frame(Blob);
+        script.Quiet(5);                                   // end after 3 quiet frames
+        script.Frame(Blob); script.Frame(Blob);            // back 5 s later
+        script.Quiet(3);
+        Assert.Equal("new,end,update,end", script.Types);
+        Assert.Single(script.Messages.Select(m => m.EventId).Distinct());
+        Assert.True(script.Messages[2].Reopened);
+        Assert.Equal(new[] { 1, 2, 3, 4 }, script.Messages.Select(m => m.Sequence));
+    }
+
+    [Fact]
+    public void Reappearance_after_cooldown_is_a_new_event()
+    {
+        var script = new EventScript(Options(cooldown: 2));
+        script.Frame(Blob); script.Frame(Blob);
+        script.Quiet(6);
+        script.Frame(Blob); script.Frame(Blob);
+        Assert.Equal("new,end,new", script.Types);
+        Assert.NotEqual(script.Messages[0].EventId, script.Messages[2].EventId);
+    }
+
+    [Fact]
+    public void Different_zones_are_different_conversations()
+    {
+        var regions = new RegionOptions
+        {
+            Zones =
+            [
+                new ZoneOptions { Name = "left", Points = SyntheticMaps.Rect(0, 0, 80, 120) },
+                new ZoneOptions { Name = "right", Points = SyntheticMaps.Rect(80, 0, 80, 120) },
+            ],
+        };
+        var script = new EventScript(Options(updateInterval: 1000), regions);
+        script.Frame((1, 1, 2, 2), (12, 1, 2, 2));
+        script.Frame((1, 1, 2, 2), (12, 1, 2, 2));
+        Assert.Equal("new,new", script.Types);
+        Assert.Equal(2, script.Messages.Select(m => m.EventId).Distinct().Count());
+        Assert.Equal(["left", "right"], script.Messages.SelectMany(m => m.Zones).Order());
+    }
+
+    [Fact]
+    public void EndAll_closes_open_events()
+    {
+        var script = new EventScript(Options());
+        script.Frame(Blob); script.Frame(Blob);
+        var ends = script.Tracker.EndAll(script.Start.AddSeconds(10));
+        Assert.Equal(AlertLifecycle.End, Assert.Single(ends).Type);
+        Assert.Equal(0, script.Tracker.OpenEvents);
+    }
+
+    [Fact]
+    public void Event_ids_are_26_char_sortable()
+    {
+        var a = EventIds.NewId(DateTimeOffset.FromUnixTimeMilliseconds(1000));
+        var b = EventIds.NewId(DateTimeOffset.FromUnixTimeMilliseconds(2000));
+        Assert.Equal(26, a.Length);
+        Assert.True(string.CompareOrdinal(a, b) < 0);
+    }
+}

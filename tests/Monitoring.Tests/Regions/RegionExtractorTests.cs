@@ -1,0 +1,124 @@
+using Monitoring.Regions;
+
+namespace Monitoring.Tests.Regions;
+
+public class RegionExtractorTests
+{
+    public sealed record Case(string Name, string[] Rows, int FrameWidth, int FrameHeight, RegionOptions Options, (PixelBox Box, int Cells, string? Zone)[] Expected)
+    {
+        public override string ToString() => Name;
+    }
+
+    public static TheoryData<Case> Cases() => new()
+    {
+        new Case("single blob, 100 px cells", [
+                "........",
+                "..##....",
+                "..##....",
+                "........"], 800, 400, new RegionOptions(),
+            [(new PixelBox(200, 100, 200, 200), 4, null)]),
+        new Case("two separate blobs", [
+                "##......",
+                "##......",
+                "......##",
+                "......##"], 800, 400, new RegionOptions(),
+            [(new PixelBox(0, 0, 200, 200), 4, null), (new PixelBox(600, 200, 200, 200), 4, null)]),
+        new Case("blobs touching diagonally merge (8-connected)", [
+                "##......",
+                "##......",
+                "..##....",
+                "..##...."], 800, 400, new RegionOptions(),
+            [(new PixelBox(0, 0, 400, 400), 8, null)]),
+        new Case("below threshold is nothing", [
+                "........",
+                "..44....",
+                "........"], 800, 300, new RegionOptions(),
+            []),
+        new Case("mask removes a blob", [
+                "##......",
+                "##......",
+                "......##",
+                "......##"], 800, 400, new RegionOptions { Masks = [new MaskOptions { Points = SyntheticMaps.Rect(550, 150, 300, 300) }] },
+            [(new PixelBox(0, 0, 200, 200), 4, null)]),
+        new Case("zone threshold applies inside the zone only", [
+                "44......",
+                "44......",
+                "......44",
+                "......44"], 800, 400, new RegionOptions { Zones = [new ZoneOptions { Name = "door", Threshold = 0.3f, Points = SyntheticMaps.Rect(0, 0, 250, 250) }] },
+            [(new PixelBox(0, 0, 200, 200), 4, "door")]),
+        new Case("zone named by the peak cell", [
+                "5559....",
+                "........"], 800, 200, new RegionOptions { Zones = [new ZoneOptions { Name = "right", Points = SyntheticMaps.Rect(300, 0, 500, 200) }] },
+            [(new PixelBox(0, 0, 400, 100), 4, "right")]),
+        new Case("minimum area in cells", [
+                "#.......",
+                "......##",
+                "......##"], 800, 300, new RegionOptions { MinAreaCells = 2 },
+            [(new PixelBox(600, 100, 200, 200), 4, null)]),
+        new Case("minimum area in source pixels", [
+                "#.......",
+                "......##",
+                "......##"], 800, 300, new RegionOptions { MinAreaPixels = 20_000 },
+            [(new PixelBox(600, 100, 200, 200), 4, null)]),
+        new Case("non-integer scale clamps to the frame", [
+                "......#",
+                "......#",
+                "......#"], 640, 480, new RegionOptions(),
+            [(new PixelBox(548, 0, 92, 480), 3, null)]),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Extracts_expected_regions(Case c)
+    {
+        int w = c.Rows[0].Length, h = c.Rows.Length;
+        var extractor = new RegionExtractor(c.Options);
+        var regions = extractor.Extract(SyntheticMaps.Frame(SyntheticMaps.FromRows(c.Rows), w, h, c.FrameWidth, c.FrameHeight));
+
+        var actual = regions.Select(r => (r.Box, r.AreaCells, r.Zone)).OrderBy(r => r.Box.Y).ThenBy(r => r.Box.X).ToArray();
+        var expected = c.Expected.OrderBy(r => r.Box.Y).ThenBy(r => r.Box.X).ToArray();
+        Assert.Equal(expected, actual);
+        foreach (var r in regions)
+        {
+            Assert.InRange(r.Box.X + r.Box.Width, 0, c.FrameWidth);
+            Assert.InRange(r.Box.Y + r.Box.Height, 0, c.FrameHeight);
+        }
+    }
+
+    [Fact]
+    public void Peak_mean_and_pixel_area_are_computed()
+    {
+        var map = SyntheticMaps.FromRows(
+            "....",
+            ".69.",
+            ".78.");
+        var regions = new RegionExtractor(new RegionOptions()).Extract(SyntheticMaps.Frame(map, 4, 3, 400, 300));
+        var region = Assert.Single(regions);
+        Assert.Equal(0.9f, region.Peak, 5);
+        Assert.Equal(0.75f, region.Mean, 5);
+        Assert.Equal(4, region.AreaCells);
+        Assert.Equal(40_000, region.AreaPixels);
+    }
+
+    [Fact]
+    public void Buffers_are_reused_across_frames_and_rebuilt_on_size_change()
+    {
+        var extractor = new RegionExtractor(new RegionOptions());
+        var small = SyntheticMaps.Frame(SyntheticMaps.Blobs(4, 4, (1, 1, 1, 1, 1f)), 4, 4, 40, 40);
+        var large = SyntheticMaps.Frame(SyntheticMaps.Blobs(8, 8, (6, 6, 2, 2, 1f)), 8, 8, 80, 80);
+        Assert.Equal(new PixelBox(10, 10, 10, 10), Assert.Single(extractor.Extract(small)).Box);
+        Assert.Equal(new PixelBox(60, 60, 20, 20), Assert.Single(extractor.Extract(large)).Box);
+        Assert.Equal(new PixelBox(10, 10, 10, 10), Assert.Single(extractor.Extract(small)).Box);
+        Assert.Empty(extractor.Extract(SyntheticMaps.Frame(new float[16], 4, 4, 40, 40)));
+    }
+
+    [Fact]
+    public void Invalid_options_name_their_path()
+    {
+        var options = new RegionOptions { Threshold = 1.5f, Zones = [new ZoneOptions { Name = "", Points = [] }] };
+        var errors = options.Validate("alerts.regions");
+        Assert.Contains(errors, e => e.StartsWith("alerts.regions.threshold", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("alerts.regions.zones[0].name", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("alerts.regions.zones[0].points", StringComparison.Ordinal));
+    }
+}
