@@ -8,13 +8,14 @@ public sealed class AnalyzedFrame : IDisposable
 {
     private float[]? _map;
 
-    public AnalyzedFrame(Frame frame, float score, ReadOnlySpan<float> anomalyMap, int cellsW, int cellsH, bool learning)
+    public AnalyzedFrame(Frame frame, float score, ReadOnlySpan<float> anomalyMap, int cellsW, int cellsH, bool learning, string profileVersion)
     {
         Frame = frame;
         Score = score;
         CellsW = cellsW;
         CellsH = cellsH;
         Learning = learning;
+        ProfileVersion = profileVersion;
         _map = ArrayPool<float>.Shared.Rent(anomalyMap.Length);
         anomalyMap.CopyTo(_map);
         MapLength = anomalyMap.Length;
@@ -28,6 +29,10 @@ public sealed class AnalyzedFrame : IDisposable
     private int MapLength { get; }
     /// <summary>True while the camera is still learning its profile: nothing is alerted.</summary>
     public bool Learning { get; }
+    /// <summary>The profile the frame was scored against ("learning" while learning).</summary>
+    public string ProfileVersion { get; }
+    /// <summary>The pooled map array (may be longer than CellsW × CellsH); valid until <see cref="Dispose"/>.</summary>
+    public float[] MapArray => _map ?? throw new ObjectDisposedException(nameof(AnalyzedFrame));
     public ReadOnlySpan<float> AnomalyMap => (_map ?? throw new ObjectDisposedException(nameof(AnalyzedFrame))).AsSpan(0, MapLength);
     /// <summary>Environment.TickCount64 when the model's answer was ready.</summary>
     public long AnalyzedTicks { get; init; } = Environment.TickCount64;

@@ -89,7 +89,8 @@ public sealed class Analyzer
                     if (learning) cam.Learn(batch.FeaturesOf(i));
                     cam.AnalysedFrames++;
                     _metrics.FrameAnalysed(cam.Source.Id);
-                    var result = new AnalyzedFrame(frame, batch.Score[i], batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning);
+                    var result = new AnalyzedFrame(frame, batch.Score[i], batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
+                        cam.Profile?.Version ?? "learning");
                     await _output.WriteAsync(result, CancellationToken.None);
                 }
             }

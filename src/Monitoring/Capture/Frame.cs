@@ -42,6 +42,8 @@ public sealed class Frame : IDisposable
     public Span<byte> Grey => (_grey ?? throw new ObjectDisposedException(nameof(Frame))).AsSpan(0, GreyWidth * GreyHeight);
     public Span<byte> Bgr => _bgr is null ? Span<byte>.Empty : _bgr.AsSpan(0, BgrWidth * BgrHeight * 3);
     public bool HasBgr => _bgr is not null;
+    /// <summary>The BGR pixels as memory (for snapshot rendering); valid until <see cref="Dispose"/>.</summary>
+    public ReadOnlyMemory<byte> BgrMemory => _bgr is null ? ReadOnlyMemory<byte>.Empty : _bgr.AsMemory(0, BgrWidth * BgrHeight * 3);
 
     public void Dispose()
     {

@@ -12,6 +12,7 @@ public sealed class MonitoringOptions
     public List<CameraOptions> Cameras { get; set; } = [];
     public LoggingOptions Logging { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
+    public Delivery.AlertingOptions Alerts { get; set; } = new();
 
     /// <summary>The folder relative paths are resolved against (the config file's folder).</summary>
     internal string BaseDirectory { get; set; } = Directory.GetCurrentDirectory();
@@ -26,6 +27,9 @@ public sealed class MonitoringOptions
         Capture.Validate(errors, "capture");
         Logging.Validate(errors, "logging");
         Http.Validate(errors, "http");
+        errors.AddRange(Alerts.Validate("alerts"));
+        foreach (var id in Alerts.Cameras.Keys.Where(id => Cameras.All(c => c.Id != id)))
+            errors.Add($"alerts.cameras.{id}", $"names camera '{id}', which is not in cameras[]; fix the id or remove the entry");
         if (Cameras.Count == 0)
             errors.Add("cameras", "no camera is configured; add at least one { \"id\": ..., \"url\": ... }");
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -85,11 +89,14 @@ public sealed class PipelineOptions
     public int QueueCapacity { get; set; } = 4;
     /// <summary>Live frames older than this when the analyser reaches them are dropped (counted).</summary>
     public int MaxFrameAgeMs { get; set; } = 2000;
+    /// <summary>At stop, how long undelivered webhook messages may keep the process (they stay in the outbox either way).</summary>
+    public double DrainSeconds { get; set; } = 10;
 
     public void Validate(ValidationErrors e, string path)
     {
         if (QueueCapacity is < 1 or > 1024) e.Add($"{path}.queueCapacity", $"{QueueCapacity} is out of range; use 1..1024");
         if (MaxFrameAgeMs < 0) e.Add($"{path}.maxFrameAgeMs", "must be >= 0 (0 = no limit)");
+        if (DrainSeconds is < 0 or > 600) e.Add($"{path}.drainSeconds", $"{DrainSeconds} is out of range; use 0..600");
     }
 }
 
@@ -127,8 +134,6 @@ public sealed class CameraOptions
     public string? Profile { get; set; }
     /// <summary>When the profile file is missing: learn it from this many analysed frames first, then save it. 0 = refuse to start.</summary>
     public int AutoLearnFrames { get; set; }
-    /// <summary>Anomaly-map probability above which a cell is anomalous.</summary>
-    public double Threshold { get; set; } = 0.5;
     public bool Enabled { get; set; } = true;
 
     public void Validate(ValidationErrors e, string path)
@@ -138,7 +143,6 @@ public sealed class CameraOptions
             e.Add($"{path}.id", $"'{Id}' may hold only letters, digits, '-', '_' and '.'");
         if (string.IsNullOrWhiteSpace(Url)) e.Add($"{path}.url", "is empty; set a video file, image sequence (dir/%03d.jpg), rtsp:// URL or /dev/videoN");
         if (AnalysisFps < 0 || AnalysisFps > 120) e.Add($"{path}.analysisFps", $"{AnalysisFps} is out of range; use 0..120 (0 = every frame)");
-        if (Threshold is <= 0 or >= 1) e.Add($"{path}.threshold", $"{Threshold} is not a probability in (0, 1)");
         if (AutoLearnFrames < 0) e.Add($"{path}.autoLearnFrames", "must be >= 0");
         if (string.IsNullOrWhiteSpace(Profile) && AutoLearnFrames == 0)
             e.Add($"{path}.profile", "is not set and autoLearnFrames is 0: run `monitoring learn` for this camera and set \"profile\", or set \"autoLearnFrames\"");

@@ -26,7 +26,7 @@ public sealed class Daemon(
     {
         var cameras = options.Cameras.Where(c => c.Enabled).ToList();
         var sources = cameras.Select(c => new CameraSource(c, options.Capture, options.Pipeline, model.W, model.H,
-            alertStageFactory.SnapshotMaxWidth, logs.CreateLogger($"camera.{c.Id}"))).ToList();
+            alertStageFactory.SnapshotMaxWidth(options), logs.CreateLogger($"camera.{c.Id}"))).ToList();
         status.Sources = sources;
         status.ModelVersion = model.Version;
         var analyzed = Channel.CreateBounded<AnalyzedFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });

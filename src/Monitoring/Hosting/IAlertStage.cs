@@ -12,7 +12,7 @@ public interface IAlertStage : IAsyncDisposable
 
 public interface IAlertStageFactory
 {
-    /// <summary>Widest BGR frame kept for snapshots (0 = none).</summary>
-    int SnapshotMaxWidth { get; }
+    /// <summary>Widest BGR frame kept for snapshots (0 = none, int.MaxValue = the source's size).</summary>
+    int SnapshotMaxWidth(MonitoringOptions options);
     IAlertStage Create(MonitoringOptions options, AnomalyModel model);
 }

@@ -16,7 +16,7 @@ namespace Monitoring.Hosting;
 /// <summary><c>monitoring run --config FILE</c>: the daemon. Exit 0 on a clean stop, 2 on a bad config.</summary>
 public static class RunCommand
 {
-    public static async Task<int> RunAsync(CommandLine cl, IAlertStageFactory? alertStageFactory = null)
+    public static async Task<int> RunAsync(CommandLine cl)
     {
         var configPath = cl.Get("config") ?? "config/monitoring.json";
         cl.EnsureAllUsed();
@@ -39,7 +39,7 @@ public static class RunCommand
         builder.Services.AddSingleton(model);
         builder.Services.AddSingleton<DaemonStatus>();
         builder.Services.AddSingleton<Observability.PrometheusExporter>();
-        builder.Services.AddSingleton(alertStageFactory ?? new AlertStageFactory());
+        builder.Services.AddSingleton<IAlertStageFactory, AlertStageFactory>();
         builder.Services.AddHostedService<Daemon>();
 
         await using var app = builder.Build();

@@ -84,7 +84,7 @@ public sealed class PrometheusExporter : IDisposable
             foreach (var group in _series.GroupBy(s => s.Key.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 _instruments.TryGetValue(group.Key, out var instrument);
-                var name = group.Key;
+                var name = Sanitize(group.Key);
                 var kind = instrument switch
                 {
                     null => "gauge",
@@ -126,6 +126,15 @@ public sealed class PrometheusExporter : IDisposable
     }
 
     private static bool IsObservable(Instrument i) => i.IsObservable;
+
+    /// <summary>Prometheus names allow [a-zA-Z0-9_:]; dots and dashes of .NET instrument names become underscores.</summary>
+    private static string Sanitize(string name)
+    {
+        var chars = name.ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+            if (!(char.IsAsciiLetterOrDigit(chars[i]) || chars[i] is '_' or ':')) chars[i] = '_';
+        return new string(chars);
+    }
 
     private static string Braces(string labels) => labels.Length == 0 ? "" : "{" + labels + "}";
 
