@@ -107,7 +107,7 @@ public sealed class Analyzer
 
     private bool IsTooOld(CameraAnalysisState cam, Frame frame)
     {
-        if (_pipeline.MaxFrameAgeMs <= 0 || !cam.Source.Kind.IsLive()) return false;
+        if (_pipeline.MaxFrameAgeMs <= 0 || !cam.Source.BuffersAsLive) return false;
         if (Environment.TickCount64 - frame.EnqueuedTicks <= _pipeline.MaxFrameAgeMs) return false;
         cam.Source.CountDropped();
         return true;

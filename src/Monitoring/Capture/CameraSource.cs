@@ -33,12 +33,13 @@ public sealed class CameraSource
         _maxSnapshotWidth = maxSnapshotWidth;
         _log = log;
         Kind = SourceKinds.Of(camera.Url);
+        BuffersAsLive = Kind.IsLive() || (camera.TreatAsLive && camera.Realtime);
         _maskedUrl = UriMasking.Mask(camera.Url);
         var options = new BoundedChannelOptions(pipeline.QueueCapacity)
         {
             SingleReader = true,
             SingleWriter = true,
-            FullMode = Kind.IsLive() ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
+            FullMode = BuffersAsLive ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
         };
         _channel = Channel.CreateBounded<Frame>(options, dropped =>
         {
@@ -53,6 +54,8 @@ public sealed class CameraSource
     public string Id => _camera.Id;
     public CameraOptions Options => _camera;
     public SourceKind Kind { get; }
+    /// <summary>Drop-oldest buffering and frame-age limit: live sources, and paced files with <c>treatAsLive</c>.</summary>
+    public bool BuffersAsLive { get; }
     public CameraState State => _state;
     public ChannelReader<Frame> Frames => _channel.Reader;
     public long FramesDecoded => Interlocked.Read(ref _framesDecoded);
@@ -198,7 +201,7 @@ public sealed class CameraSource
             Touch();
             if (++framesThisConnection == 1) backoffMs = _capture.BackoffInitialMs;
             frame.EnqueuedTicks = Environment.TickCount64;
-            if (live)
+            if (BuffersAsLive)
             {
                 _channel.Writer.TryWrite(frame); // DropOldest: never blocks; a dropped frame is counted.
             }

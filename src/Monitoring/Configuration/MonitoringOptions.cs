@@ -130,6 +130,12 @@ public sealed class CameraOptions
     public double AnalysisFps { get; set; } = 10;
     /// <summary>Files only: pace reading at the file's frame rate, as a live camera would deliver it.</summary>
     public bool Realtime { get; set; }
+    /// <summary>
+    /// Files only, with <see cref="Realtime"/>: buffer the paced file as a live camera does — drop the oldest queued
+    /// frame when analysis falls behind and drop frames older than pipeline.maxFrameAgeMs (both counted) instead of
+    /// waiting. For rehearsals and <c>monitoring bench</c>: a file that stands in for a camera without holding it up.
+    /// </summary>
+    public bool TreatAsLive { get; set; }
     /// <summary>The camera's normality profile (written by `monitoring learn`).</summary>
     public string? Profile { get; set; }
     /// <summary>When the profile file is missing: learn it from this many analysed frames first, then save it. 0 = refuse to start.</summary>
@@ -144,6 +150,8 @@ public sealed class CameraOptions
         if (string.IsNullOrWhiteSpace(Url)) e.Add($"{path}.url", "is empty; set a video file, image sequence (dir/%03d.jpg), rtsp:// URL or /dev/videoN");
         if (AnalysisFps < 0 || AnalysisFps > 120) e.Add($"{path}.analysisFps", $"{AnalysisFps} is out of range; use 0..120 (0 = every frame)");
         if (AutoLearnFrames < 0) e.Add($"{path}.autoLearnFrames", "must be >= 0");
+        if (TreatAsLive && !Realtime)
+            e.Add($"{path}.treatAsLive", "needs \"realtime\": true (an unpaced file read as live would drop almost every frame)");
         if (string.IsNullOrWhiteSpace(Profile) && AutoLearnFrames == 0)
             e.Add($"{path}.profile", "is not set and autoLearnFrames is 0: run `monitoring learn` for this camera and set \"profile\", or set \"autoLearnFrames\"");
     }
