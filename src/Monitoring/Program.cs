@@ -19,12 +19,14 @@ public static class Program
                                                      learn a camera's normal scene into its profile
           monitoring eval --train DIR --test DIR --labels FILE [--out DIR] [--model PATH] [--batch N]
                                                      measure frame-level AUC on labelled footage
+          monitoring bench [--clip PATH] [--seconds S] [--out FILE] [--max-cameras N] [--soak-minutes M]
+                                                     measure decode, model and pipeline speed (docs/benchmarks.md)
           monitoring version                        versions of the native parts
 
         exit codes: 0 ok, 1 failure, 2 bad configuration or usage
         """;
 
-    private static readonly HashSet<string> Flags = ["help"];
+    private static readonly HashSet<string> Flags = ["help", "keep-work"];
 
     public static async Task<int> Main(string[] args)
     {
@@ -53,6 +55,8 @@ public static class Program
                     using var logs = new SerilogLoggerFactory(serilog);
                     return cl.Command == "learn" ? LearnCommand.Run(cl, logs) : EvalCommand.Run(cl, logs);
                 }
+                case "bench":
+                    return await Benchmarking.BenchCommand.RunAsync(cl);
                 case "version":
                     Console.WriteLine($"monitoring {typeof(Program).Assembly.GetName().Version}");
                     Console.WriteLine($"OpenCV {Native.OpenCv.OpenCvRuntime.Version}");

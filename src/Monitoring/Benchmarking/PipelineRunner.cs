@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Monitoring.Analysis;
+using Monitoring.Capture;
+using Monitoring.Configuration;
+using Monitoring.Delivery;
+using Monitoring.Hosting;
+
+namespace Monitoring.Benchmarking;
+
+/// <summary>How the cameras of a pipeline run deliver frames.</summary>
+public enum CameraPacing
+{
+    /// <summary>Each camera is the clip, looped, paced at its frame rate and buffered as a live camera (drop-oldest, frame-age limit).</summary>
+    Live,
+    /// <summary>Each camera is the clip, looped, read as fast as the pipeline takes it (files wait): saturation throughput.</summary>
+    Unpaced,
+}
+
+/// <summary>What every pipeline run shares: the model, the clip, the learned profile, the scratch folder.</summary>
+public sealed record PipelineSetup(AnomalyModel Model, string ClipPath, string ProfilePath, string WorkDirectory, int IntraOpThreads,
+    int MaxBatchSize, int MaxBatchWaitMs, double AnalysisFps, ILoggerFactory Logs);
+
+/// <summary>
+/// Runs the daemon's own pipeline in this process — <see cref="Daemon"/> with its <see cref="CameraSource"/>s,
+/// <see cref="Analyzer"/> and <see cref="AlertStage"/> (regions, events, snapshots, JSONL; no HTTP, no webhooks) —
+/// over N copies of the clip, and measures it over a window after a warm-up.
+/// </summary>
+public static class PipelineRunner
+{
+    public static MonitoringOptions Options(PipelineSetup setup, int cameras, CameraPacing pacing, string runName)
+    {
+        var dir = Path.Combine(setup.WorkDirectory, runName);
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        Directory.CreateDirectory(dir);
+        var options = new MonitoringOptions
+        {
+            Model = new ModelOptions
+            {
+                Path = setup.Model.Path, Provider = setup.Model.ActiveProvider.ToString().ToLowerInvariant(),
+                IntraOpThreads = setup.IntraOpThreads, MaxBatchSize = setup.MaxBatchSize, MaxBatchWaitMs = setup.MaxBatchWaitMs,
+            },
+            Http = new HttpOptions { Enabled = false },
+            Logging = new LoggingOptions { Level = "Warning" },
+            Alerts = new AlertingOptions
+            {
+                JsonlPath = Path.Combine(dir, "alerts.jsonl"),
+                Outbox = new OutboxOptions { Path = Path.Combine(dir, "outbox.db") },
+                Snapshots = new Snapshots.SnapshotOptions { Enabled = true, Directory = Path.Combine(dir, "snapshots"), MaxFiles = 200 },
+            },
+        };
+        for (var i = 0; i < cameras; i++)
+        {
+            options.Cameras.Add(new CameraOptions
+            {
+                Id = $"cam{i + 1:00}", Url = setup.ClipPath, Loop = true, AnalysisFps = setup.AnalysisFps,
+                Realtime = pacing == CameraPacing.Live, TreatAsLive = pacing == CameraPacing.Live, Profile = setup.ProfilePath,
+            });
+        }
+        var errors = new ValidationErrors();
+        options.Validate(errors);
+        if (errors.Any) throw new InvalidOperationException($"bench built an invalid config: {string.Join("; ", errors.Errors)}");
+        return options;
+    }
+
+    public static async Task<PipelineResult> RunAsync(PipelineSetup setup, int cameras, CameraPacing pacing, double warmupSeconds,
+        double windowSeconds, Action<string>? progress = null)
+    {
+        var mode = pacing == CameraPacing.Live ? "live" : "unpaced";
+        var options = Options(setup, cameras, pacing, $"{mode}-{cameras}");
+        using var probe = new PipelineProbe();
+        using var lifetime = new BenchLifetime();
+        var status = new DaemonStatus();
+        var daemon = new Daemon(options, setup.Model, new AlertStageFactory(setup.Logs), status, setup.Logs, lifetime);
+        await daemon.StartAsync(CancellationToken.None);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
+            GC.Collect();
+            var before = Snapshot(status.Sources);
+            var rssPeak = ProcessStats.RssBytes();
+            probe.Recording = true;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < windowSeconds)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250, Math.Max(1, 1000 * (windowSeconds - clock.Elapsed.TotalSeconds)))));
+                rssPeak = Math.Max(rssPeak, ProcessStats.RssBytes());
+                if (lifetime.StopRequested || daemon.ExecuteTask is { IsCompleted: true })
+                    throw new InvalidOperationException("the pipeline stopped during the measurement; see the log above");
+            }
+            probe.Recording = false;
+            var after = Snapshot(status.Sources);
+            var window = clock.Elapsed.TotalSeconds;
+            var analysed = probe.Analysed;
+            var queued = after.Queued - before.Queued;
+            var dropped = after.Dropped - before.Dropped;
+            var expected = pacing == CameraPacing.Live ? (long)Math.Round(cameras * setup.AnalysisFps * window) : queued;
+            var frameLatency = LatencySummary.Of(probe.FrameLatencies());
+            var analysedFraction = expected == 0 ? 0 : Math.Min(1.0, (double)analysed / expected);
+            bool? realtime = pacing == CameraPacing.Live ? analysedFraction >= 0.95 && frameLatency.P99Ms <= 500 : null;
+            var result = new PipelineResult
+            {
+                Mode = mode, Cameras = cameras, AnalysisFps = setup.AnalysisFps, WarmupSeconds = warmupSeconds, WindowSeconds = window,
+                FramesExpected = expected, FramesDecoded = after.Decoded - before.Decoded, FramesQueued = queued,
+                FramesAnalysed = analysed, FramesDropped = dropped,
+                AnalysedFraction = analysedFraction,
+                DropRate = queued == 0 ? 0 : (double)dropped / queued,
+                AnalysedFpsTotal = analysed / window, AnalysedFpsPerCamera = analysed / window / cameras,
+                FrameLatency = frameLatency, EventLatency = LatencySummary.Of(probe.EventLatencies()),
+                MeanBatch = probe.Batches == 0 ? 0 : (double)probe.BatchFrames / probe.Batches,
+                InferenceMsMean = probe.Batches == 0 ? 0 : 1000 * probe.InferenceSeconds / probe.Batches,
+                InferenceBusyFraction = probe.InferenceSeconds / window,
+                CpuFraction = (after.Cpu - before.Cpu).TotalSeconds / window / Environment.ProcessorCount,
+                PeakRssBytes = rssPeak,
+                Gen0 = after.Gen0 - before.Gen0, Gen1 = after.Gen1 - before.Gen1, Gen2 = after.Gen2 - before.Gen2,
+                AllocatedBytes = after.Allocated - before.Allocated,
+                Realtime = realtime,
+                Verdict = realtime switch
+                {
+                    null => null,
+                    true => "real time",
+                    false => analysedFraction < 0.95
+                        ? $"behind: {100 * analysedFraction:0.0} % of frames analysed (< 95 %)"
+                        : $"late: p99 {frameLatency.P99Ms:0} ms (> 500 ms)",
+                },
+            };
+            progress?.Invoke(Describe(result));
+            return result;
+        }
+        finally
+        {
+            probe.Recording = false;
+            await daemon.StopAsync(CancellationToken.None);
+            daemon.Dispose();
+        }
+    }
+
+    public static string Describe(PipelineResult r) =>
+        $"{r.Mode} {r.Cameras} camera(s): {r.AnalysedFpsTotal:0.0} frames/s analysed ({r.AnalysedFpsPerCamera:0.00}/camera, " +
+        $"{100 * r.AnalysedFraction:0.0} % of {r.FramesExpected}), dropped {100 * r.DropRate:0.0} %, " +
+        $"latency p50 {r.FrameLatency.P50Ms:0} ms p99 {r.FrameLatency.P99Ms:0} ms, batch {r.MeanBatch:0.0}, " +
+        $"CPU {100 * r.CpuFraction:0} %, RSS {r.PeakRssBytes / 1048576.0:0} MiB, alloc {r.AllocatedBytesPerFrame / 1024:0.0} KiB/frame, " +
+        $"gen0/1/2 {r.Gen0}/{r.Gen1}/{r.Gen2}" + (r.Verdict is null ? "" : $" -> {r.Verdict}");
+
+    private readonly record struct Counters(long Decoded, long Queued, long Dropped, TimeSpan Cpu, long Gen0, long Gen1, long Gen2, long Allocated);
+
+    private static Counters Snapshot(IReadOnlyList<CameraSource> sources) => new(
+        sources.Sum(s => s.FramesDecoded), sources.Sum(s => s.FramesQueued), sources.Sum(s => s.FramesDropped),
+        ProcessStats.CpuTime(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalAllocatedBytes(precise: false));
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Globalization;
+using Monitoring.Evaluation;
+using Monitoring.Hosting;
+using Monitoring.Native.OpenCv;
+
+namespace Monitoring.Benchmarking;
+
+/// <summary>One row of the soak CSV.</summary>
+public sealed record SoakSample(double Seconds, long RssBytes, long ManagedHeapBytes, long GcHeapBytes, int Gen0, int Gen1, int Gen2,
+    long Analysed, long Dropped, double CpuFraction);
+
+public sealed record SoakResult(int Cameras, double Minutes, double WarmupMinutes, int Samples, long RssAfterWarmupBytes, long RssEndBytes,
+    double RssGrowthPercent, double RssSlopeMiBPerHour, long RssMaxBytes, long ManagedHeapAfterWarmupBytes, long ManagedHeapEndBytes,
+    int Gen0, int Gen1, int Gen2, long FramesAnalysed, long FramesDropped, double AnalysedFraction, LatencySummary FrameLatency,
+    string Csv, string Plot, bool MeetsTarget);
+
+/// <summary>
+/// The daemon on live (paced, drop-oldest) cameras for a long time, sampling RSS, managed heap and GC counts into a CSV
+/// as it goes (flushed per row, so a running soak can be watched), then the RSS growth after the warm-up and a plot.
+/// </summary>
+public static class SoakRunner
+{
+    public static async Task<SoakResult> RunAsync(PipelineSetup setup, int cameras, double minutes, double sampleSeconds,
+        string csvPath, string plotPath, Action<string> progress)
+    {
+        var options = PipelineRunner.Options(setup, cameras, CameraPacing.Live, $"soak-{cameras}");
+        using var probe = new PipelineProbe();
+        using var lifetime = new BenchLifetime();
+        var status = new DaemonStatus();
+        var daemon = new Daemon(options, setup.Model, new AlertStageFactory(setup.Logs), status, setup.Logs, lifetime);
+        var samples = new List<SoakSample>();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(csvPath))!);
+        await using var csv = new StreamWriter(csvPath) { AutoFlush = true };
+        await csv.WriteLineAsync("seconds,rss_mib,managed_heap_mib,gc_heap_mib,gen0,gen1,gen2,analysed,dropped,cpu_fraction");
+        probe.Recording = true;
+        await daemon.StartAsync(CancellationToken.None);
+        var clock = Stopwatch.StartNew();
+        var lastCpu = ProcessStats.CpuTime();
+        var lastT = 0.0;
+        try
+        {
+            while (clock.Elapsed.TotalMinutes < minutes)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(sampleSeconds));
+                if (lifetime.StopRequested || daemon.ExecuteTask is { IsCompleted: true })
+                    throw new InvalidOperationException("the pipeline stopped during the soak; see the log above");
+                var t = clock.Elapsed.TotalSeconds;
+                var cpu = ProcessStats.CpuTime();
+                var s = new SoakSample(t, ProcessStats.RssBytes(), GC.GetTotalMemory(false), GC.GetGCMemoryInfo().HeapSizeBytes,
+                    GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), probe.Analysed,
+                    status.Sources.Sum(x => x.FramesDropped), (cpu - lastCpu).TotalSeconds / (t - lastT) / Environment.ProcessorCount);
+                lastCpu = cpu;
+                lastT = t;
+                samples.Add(s);
+                await csv.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"{s.Seconds:0.0},{s.RssBytes / 1048576.0:0.00},{s.ManagedHeapBytes / 1048576.0:0.00},{s.GcHeapBytes / 1048576.0:0.00},{s.Gen0},{s.Gen1},{s.Gen2},{s.Analysed},{s.Dropped},{s.CpuFraction:0.000}"));
+                if (samples.Count % 6 == 0)
+                    progress($"soak {t / 60:0.0}/{minutes:0} min: RSS {s.RssBytes / 1048576.0:0.0} MiB, heap {s.ManagedHeapBytes / 1048576.0:0.0} MiB, " +
+                             $"gen0/1/2 {s.Gen0}/{s.Gen1}/{s.Gen2}, analysed {s.Analysed}, dropped {s.Dropped}, CPU {100 * s.CpuFraction:0} %");
+            }
+        }
+        finally
+        {
+            probe.Recording = false;
+            await daemon.StopAsync(CancellationToken.None);
+            daemon.Dispose();
+        }
+
+        var elapsed = clock.Elapsed.TotalMinutes;
+        // Warm-up: the first 10 % of the soak, at least 2 minutes (arenas, pools, caches and the JIT settle).
+        var warmupMinutes = Math.Min(elapsed / 2, Math.Max(2, elapsed * 0.10));
+        var steady = samples.Where(s => s.Seconds >= warmupMinutes * 60).ToList();
+        if (steady.Count < 4) steady = samples;
+        var k = Math.Max(1, Math.Min(5, steady.Count / 4));
+        var rssStart = Median(steady.Take(k).Select(s => s.RssBytes));
+        var rssEnd = Median(steady.TakeLast(k).Select(s => s.RssBytes));
+        var growth = 100.0 * (rssEnd - rssStart) / rssStart;
+        var slope = Slope(steady.Select(s => (s.Seconds / 3600, s.RssBytes / 1048576.0)).ToList());
+        var last = samples[^1];
+        var expected = cameras * setup.AnalysisFps * clock.Elapsed.TotalSeconds;
+        DrawPlot(samples, warmupMinutes, cameras, growth, plotPath);
+        return new SoakResult(cameras, elapsed, warmupMinutes, samples.Count, rssStart, rssEnd, growth, slope, samples.Max(s => s.RssBytes),
+            Median(steady.Take(k).Select(s => s.ManagedHeapBytes)), Median(steady.TakeLast(k).Select(s => s.ManagedHeapBytes)),
+            last.Gen0, last.Gen1, last.Gen2, last.Analysed, last.Dropped, Math.Min(1, last.Analysed / expected),
+            LatencySummary.Of(probe.FrameLatencies()), Path.GetFullPath(csvPath), Path.GetFullPath(plotPath), growth <= 5);
+    }
+
+    private static long Median(IEnumerable<long> values)
+    {
+        var a = values.Order().ToArray();
+        return a.Length == 0 ? 0 : a[a.Length / 2];
+    }
+
+    /// <summary>Least-squares slope of y over x.</summary>
+    private static double Slope(List<(double X, double Y)> points)
+    {
+        if (points.Count < 2) return 0;
+        double mx = points.Average(p => p.X), my = points.Average(p => p.Y);
+        double num = points.Sum(p => (p.X - mx) * (p.Y - my)), den = points.Sum(p => (p.X - mx) * (p.X - mx));
+        return den == 0 ? 0 : num / den;
+    }
+
+    /// <summary>RSS (blue) and managed heap (orange) over the soak, the warm-up shaded; JPEG.</summary>
+    public static void DrawPlot(IReadOnlyList<SoakSample> samples, double warmupMinutes, int cameras, double growthPercent, string path)
+    {
+        const int width = 900, height = 420;
+        var plot = new RasterPlot(width, height, margin: 60);
+        var tMax = Math.Max(1, samples[^1].Seconds);
+        var yMax = samples.Max(s => s.RssBytes) / 1048576.0 * 1.15;
+        plot.Span(0, warmupMinutes * 60 / tMax, (225, 225, 225));
+        plot.Axes();
+        plot.Polyline(samples.Select(s => (s.Seconds / tMax, s.RssBytes / 1048576.0 / yMax)).ToList(), (200, 80, 0));
+        plot.Polyline(samples.Select(s => (s.Seconds / tMax, s.ManagedHeapBytes / 1048576.0 / yMax)).ToList(), (0, 140, 255));
+        var px = plot.Pixels.AsSpan();
+        var title = string.Create(CultureInfo.InvariantCulture,
+            $"soak: {cameras} live cameras x 10 fps, {tMax / 60:0} min; RSS growth after warm-up {growthPercent:+0.0;-0.0} %");
+        Overlay.PutText(px, width, height, title, 60, 12, BgrColor.Black, 0.5);
+        Overlay.PutText(px, width, height, "RSS (MiB)", 70, 40, new BgrColor(200, 80, 0), 0.45);
+        Overlay.PutText(px, width, height, "managed heap (MiB)", 170, 40, new BgrColor(0, 140, 255), 0.45);
+        Overlay.PutText(px, width, height, "warm-up", 64, height - 80, new BgrColor(120, 120, 120), 0.4);
+        for (var g = 0; g <= 4; g++)
+        {
+            var (x, y) = plot.ToPixel(0, g / 4.0);
+            Overlay.PutText(px, width, height, string.Create(CultureInfo.InvariantCulture, $"{yMax * g / 4:0}"), 8, y - 6, BgrColor.Black, 0.4);
+            var (tx, ty) = plot.ToPixel(g / 4.0, 0);
+            Overlay.PutText(px, width, height, string.Create(CultureInfo.InvariantCulture, $"{tMax / 60 * g / 4:0} min"), tx - 20, ty + 8, BgrColor.Black, 0.4);
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllBytes(path, ImageCodec.EncodeJpeg(plot.Pixels, width, height, 85));
+    }
+}
