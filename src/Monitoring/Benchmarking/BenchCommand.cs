@@ -43,6 +43,7 @@ public static class BenchCommand
         var soakCameras = cl.GetInt("soak-cameras", 4);
         var sampleSeconds = cl.GetDouble("sample-seconds", 10);
         var keepWork = cl.Flag("keep-work");
+        var allocationProfile = cl.Flag("alloc-profile");
         cl.EnsureAllUsed();
         if (!File.Exists(clip)) throw new UsageException($"clip '{clip}' does not exist (Debian: apt-get install opencv-doc, or pass --clip)");
         if (seconds <= 0 || warmup < 0 || probeSeconds <= 0) throw new UsageException("--seconds, --probe-seconds must be > 0 and --warmup >= 0");
@@ -112,7 +113,7 @@ public static class BenchCommand
         if (only.Contains("throughput"))
         {
             foreach (var n in throughputCameras.Where(n => n <= maxCameras))
-                report.Throughput.Add(await PipelineRunner.RunAsync(setup, n, CameraPacing.Unpaced, warmup, seconds, Say));
+                report.Throughput.Add(await PipelineRunner.RunAsync(setup, n, CameraPacing.Unpaced, warmup, seconds, Say, allocationProfile));
             if (report.Bound is not null && report.Throughput.Count > 0)
             {
                 var best = report.Throughput.Max(t => t.AnalysedFpsTotal);
@@ -124,7 +125,7 @@ public static class BenchCommand
         {
             foreach (var n in ramp.Where(n => n <= maxCameras))
             {
-                var r = await PipelineRunner.RunAsync(setup, n, CameraPacing.Live, warmup, seconds, Say);
+                var r = await PipelineRunner.RunAsync(setup, n, CameraPacing.Live, warmup, seconds, Say, allocationProfile);
                 report.Ramp.Add(r);
                 if (r.Realtime != true) break;
                 report.MaxRealtimeCameras = n;

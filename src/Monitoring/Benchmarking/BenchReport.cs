@@ -63,7 +63,11 @@ public sealed record PipelineResult
     public required long Gen1 { get; init; }
     public required long Gen2 { get; init; }
     public required long AllocatedBytes { get; init; }
+    /// <summary>Process CPU time per analysed frame: robust to other load on a shared machine, unlike frames/s.</summary>
+    public double CpuMsPerFrame => FramesAnalysed == 0 ? 0 : 1000 * CpuFraction * Environment.ProcessorCount * WindowSeconds / FramesAnalysed;
     public double AllocatedBytesPerFrame => FramesAnalysed == 0 ? 0 : (double)AllocatedBytes / FramesAnalysed;
+    /// <summary>With --alloc-profile: the runtime's allocation samples by type over the window.</summary>
+    public List<AllocationShare>? TopAllocations { get; init; }
     public bool? Realtime { get; init; }
     public string? Verdict { get; init; }
 }

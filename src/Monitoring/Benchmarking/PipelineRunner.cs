@@ -64,11 +64,12 @@ public static class PipelineRunner
     }
 
     public static async Task<PipelineResult> RunAsync(PipelineSetup setup, int cameras, CameraPacing pacing, double warmupSeconds,
-        double windowSeconds, Action<string>? progress = null)
+        double windowSeconds, Action<string>? progress = null, bool allocationProfile = false)
     {
         var mode = pacing == CameraPacing.Live ? "live" : "unpaced";
         var options = Options(setup, cameras, pacing, $"{mode}-{cameras}");
         using var probe = new PipelineProbe();
+        using var allocations = allocationProfile ? new AllocationSampler() : null;
         using var lifetime = new BenchLifetime();
         var status = new DaemonStatus();
         var daemon = new Daemon(options, setup.Model, new AlertStageFactory(setup.Logs), status, setup.Logs, lifetime);
@@ -80,6 +81,7 @@ public static class PipelineRunner
             var before = Snapshot(status.Sources);
             var rssPeak = ProcessStats.RssBytes();
             probe.Recording = true;
+            if (allocations is not null) allocations.Recording = true;
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed.TotalSeconds < windowSeconds)
             {
@@ -89,6 +91,7 @@ public static class PipelineRunner
                     throw new InvalidOperationException("the pipeline stopped during the measurement; see the log above");
             }
             probe.Recording = false;
+            if (allocations is not null) allocations.Recording = false;
             var after = Snapshot(status.Sources);
             var window = clock.Elapsed.TotalSeconds;
             var analysed = probe.Analysed;
@@ -114,6 +117,7 @@ public static class PipelineRunner
                 PeakRssBytes = rssPeak,
                 Gen0 = after.Gen0 - before.Gen0, Gen1 = after.Gen1 - before.Gen1, Gen2 = after.Gen2 - before.Gen2,
                 AllocatedBytes = after.Allocated - before.Allocated,
+                TopAllocations = allocations?.Top(12),
                 Realtime = realtime,
                 Verdict = realtime switch
                 {
@@ -125,6 +129,8 @@ public static class PipelineRunner
                 },
             };
             progress?.Invoke(Describe(result));
+            foreach (var a in result.TopAllocations ?? [])
+                progress?.Invoke($"  allocated {a.Type}{(a.LargeObjectHeap ? " (LOH)" : "")}: ~{a.SampledBytes / Math.Max(1.0, analysed) / 1024:0.0} KiB/frame (sampled)");
             return result;
         }
         finally
@@ -139,7 +145,7 @@ public static class PipelineRunner
         $"{r.Mode} {r.Cameras} camera(s): {r.AnalysedFpsTotal:0.0} frames/s analysed ({r.AnalysedFpsPerCamera:0.00}/camera, " +
         $"{100 * r.AnalysedFraction:0.0} % of {r.FramesExpected}), dropped {100 * r.DropRate:0.0} %, " +
         $"latency p50 {r.FrameLatency.P50Ms:0} ms p99 {r.FrameLatency.P99Ms:0} ms, batch {r.MeanBatch:0.0}, " +
-        $"CPU {100 * r.CpuFraction:0} %, RSS {r.PeakRssBytes / 1048576.0:0} MiB, alloc {r.AllocatedBytesPerFrame / 1024:0.0} KiB/frame, " +
+        $"CPU {100 * r.CpuFraction:0} % ({r.CpuMsPerFrame:0.0} ms/frame), RSS {r.PeakRssBytes / 1048576.0:0} MiB, alloc {r.AllocatedBytesPerFrame / 1024:0.0} KiB/frame, " +
         $"gen0/1/2 {r.Gen0}/{r.Gen1}/{r.Gen2}" + (r.Verdict is null ? "" : $" -> {r.Verdict}");
 
     private readonly record struct Counters(long Decoded, long Queued, long Dropped, TimeSpan Cpu, long Gen0, long Gen1, long Gen2, long Allocated);
