@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Monitoring.Benchmarking;
+using Monitoring.Cli;
+using Monitoring.Configuration;
+using Monitoring.Tests.TestSupport;
+
+namespace Monitoring.Tests.Benchmarking;
+
+/// <summary>`monitoring bench` runs end to end on the real clip, model and pipeline and writes its report. No timed asserts.</summary>
+public sealed class BenchCommandTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "monitoring-bench-test-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Short_bench_writes_every_section_of_its_report()
+    {
+        var clip = TestPaths.RequireVTest();
+        var output = Path.Combine(_dir, "bench.json");
+        var model = Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx");
+        var cl = new CommandLine(["bench", "--clip", clip, "--model", model, "--seconds", "2", "--warmup", "1", "--probe-seconds", "0.5",
+            "--max-cameras", "1", "--throughput-cameras", "1", "--out", output], new HashSet<string> { "keep-work", "alloc-profile" });
+
+        Assert.Equal(0, await BenchCommand.RunAsync(cl));
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(output));
+        var root = json.RootElement;
+        Assert.Equal(4, root.GetProperty("decode").GetArrayLength());
+        Assert.Equal([1, 4, 8], root.GetProperty("modelRuns").EnumerateArray().Select(m => m.GetProperty("batch").GetInt32()));
+        Assert.True(root.GetProperty("bound").GetProperty("framesPerSecond").GetDouble() > 0);
+        var throughput = Assert.Single(root.GetProperty("throughput").EnumerateArray());
+        Assert.True(throughput.GetProperty("framesAnalysed").GetInt64() > 0);
+        var step = Assert.Single(root.GetProperty("ramp").EnumerateArray());
+        Assert.Equal(1, step.GetProperty("cameras").GetInt32());
+        Assert.Equal("live", step.GetProperty("mode").GetString());
+        Assert.True(step.GetProperty("framesAnalysed").GetInt64() > 0);
+        Assert.True(step.GetProperty("frameLatency").GetProperty("count").GetInt64() > 0);
+    }
+
+    [Fact]
+    public void TreatAsLive_without_realtime_is_a_config_error()
+    {
+        var camera = new CameraOptions { Id = "a", Url = "clip.avi", Profile = "p.json", TreatAsLive = true };
+        var errors = new ValidationErrors();
+        camera.Validate(errors, "cameras[0]");
+        Assert.Contains(errors.Errors, e => e.StartsWith("cameras[0].treatAsLive", StringComparison.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+}
