@@ -51,6 +51,12 @@ public sealed class ModelOptions
     public string Provider { get; set; } = "auto";
     /// <summary>ONNX Runtime intra-op threads; 0 = ORT's default (one per core).</summary>
     public int IntraOpThreads { get; set; }
+    /// <summary>
+    /// Whether ONNX Runtime's idle intra-op threads spin-wait for work (ORT's own default is to spin). Off by default:
+    /// on a small CPU the spinning takes the cores the capture threads need (docs/benchmarks.md: ~35 % less CPU per
+    /// analysed frame with it off).
+    /// </summary>
+    public bool IntraOpSpinning { get; set; }
     public int CudaDeviceId { get; set; }
     /// <summary>Most frames (of all cameras) in one inference call.</summary>
     public int MaxBatchSize { get; set; } = 8;

@@ -27,7 +27,8 @@ public static class RunCommand
         var log = logs.CreateLogger("monitoring");
 
         var model = AnomalyModel.Load(options.ResolvePath(options.Model.Path),
-            new OnnxSessionOptions(options.Model.ParsedProvider, options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId), log);
+            new OnnxSessionOptions(options.Model.ParsedProvider, options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId,
+                IntraOpSpinning: options.Model.IntraOpSpinning), log);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();

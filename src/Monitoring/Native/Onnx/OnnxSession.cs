@@ -278,6 +278,12 @@ public sealed unsafe class OnnxSession : IDisposable
             api.Check(api.SetIntraOpNumThreads(p, options.IntraOpThreads));
             api.Check(api.SetInterOpNumThreads(p, options.InterOpThreads));
             api.Check(api.SetSessionGraphOptimizationLevel(p, (int)options.Optimization));
+            if (!options.IntraOpSpinning)
+            {
+                fixed (byte* key = "session.intra_op.allow_spinning\0"u8)
+                fixed (byte* value = "0\0"u8)
+                    api.Check(api.AddSessionConfigEntry(p, key, value));
+            }
             return handle;
         }
         catch

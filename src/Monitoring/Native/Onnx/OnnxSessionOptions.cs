@@ -6,12 +6,15 @@ namespace Monitoring.Native.Onnx;
 /// <param name="InterOpThreads">Threads across operators (sequential execution uses 1); 0 = ORT's default.</param>
 /// <param name="Optimization">Graph optimisation level applied when the model loads.</param>
 /// <param name="CudaDeviceId">CUDA device for <see cref="ExecutionProvider.Cuda"/> / <see cref="ExecutionProvider.Auto"/>.</param>
+/// <param name="IntraOpSpinning">Whether idle intra-op threads spin (ORT's default, <c>session.intra_op.allow_spinning</c>):
+/// lower latency per call, but the spinning burns CPU that capture threads could use on a small machine.</param>
 public sealed record OnnxSessionOptions(
     ExecutionProvider Provider = ExecutionProvider.Auto,
     int IntraOpThreads = 0,
     int InterOpThreads = 1,
     GraphOptimization Optimization = GraphOptimization.All,
-    int CudaDeviceId = 0)
+    int CudaDeviceId = 0,
+    bool IntraOpSpinning = true)
 {
     /// <summary>CPU only, ORT's default thread counts: what tests and tools use.</summary>
     public static OnnxSessionOptions Cpu { get; } = new(ExecutionProvider.Cpu);

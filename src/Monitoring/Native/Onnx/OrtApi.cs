@@ -61,6 +61,7 @@ internal sealed unsafe class OrtApi
         public const int ModelMetadataGetCustomMetadataMapKeys = 123;
         public const int GetAvailableProviders = 125;
         public const int ReleaseAvailableProviders = 126;
+        public const int AddSessionConfigEntry = 130;
         public const int SessionOptionsAppendExecutionProvider_CUDA_V2 = 204;
         public const int CreateCUDAProviderOptions = 205;
         public const int UpdateCUDAProviderOptions = 206;
@@ -130,6 +131,7 @@ internal sealed unsafe class OrtApi
     // Misc
     public readonly delegate* unmanaged[Cdecl]<byte***, int*, nint> GetAvailableProviders;
     public readonly delegate* unmanaged[Cdecl]<byte**, int, nint> ReleaseAvailableProviders;
+    public readonly delegate* unmanaged[Cdecl]<nint, byte*, byte*, nint> AddSessionConfigEntry;
 
     /// <summary>The version string from <c>OrtApiBase::GetVersionString</c>, e.g. "1.30.0".</summary>
     public string VersionString { get; }
@@ -154,6 +156,7 @@ internal sealed unsafe class OrtApi
         SetSessionGraphOptimizationLevel = (delegate* unmanaged[Cdecl]<nint, int, nint>)table[Index.SetSessionGraphOptimizationLevel];
         SetIntraOpNumThreads = (delegate* unmanaged[Cdecl]<nint, int, nint>)table[Index.SetIntraOpNumThreads];
         SetInterOpNumThreads = (delegate* unmanaged[Cdecl]<nint, int, nint>)table[Index.SetInterOpNumThreads];
+        AddSessionConfigEntry = (delegate* unmanaged[Cdecl]<nint, byte*, byte*, nint>)table[Index.AddSessionConfigEntry];
         ReleaseSessionOptions = (delegate* unmanaged[Cdecl]<nint, void>)table[Index.ReleaseSessionOptions];
 
         CreateCUDAProviderOptions = (delegate* unmanaged[Cdecl]<nint*, nint>)table[Index.CreateCUDAProviderOptions];
