@@ -26,7 +26,7 @@ public static class Program
         exit codes: 0 ok, 1 failure, 2 bad configuration or usage
         """;
 
-    private static readonly HashSet<string> Flags = ["help", "keep-work", "alloc-profile"];
+    private static readonly HashSet<string> Flags = ["help", "keep-work", "alloc-profile", "spin"];
 
     public static async Task<int> Main(string[] args)
     {

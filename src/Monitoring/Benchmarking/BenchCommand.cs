@@ -44,6 +44,8 @@ public static class BenchCommand
         var sampleSeconds = cl.GetDouble("sample-seconds", 10);
         var keepWork = cl.Flag("keep-work");
         var allocationProfile = cl.Flag("alloc-profile");
+        // As the daemon: spinning off unless asked for (model.intraOpSpinning).
+        var spinning = cl.Flag("spin");
         cl.EnsureAllUsed();
         if (!File.Exists(clip)) throw new UsageException($"clip '{clip}' does not exist (Debian: apt-get install opencv-doc, or pass --clip)");
         if (seconds <= 0 || warmup < 0 || probeSeconds <= 0) throw new UsageException("--seconds, --probe-seconds must be > 0 and --warmup >= 0");
@@ -54,19 +56,19 @@ public static class BenchCommand
         var outDir = Path.GetDirectoryName(outPath)!;
         var work = Path.Combine(outDir, "work");
         Directory.CreateDirectory(work);
-        using var model = AnomalyModel.Load(modelPath, new OnnxSessionOptions(ExecutionProvider.Cpu, threads), logs.CreateLogger("bench"));
+        using var model = AnomalyModel.Load(modelPath, new OnnxSessionOptions(ExecutionProvider.Cpu, threads, IntraOpSpinning: spinning), logs.CreateLogger("bench"));
         var report = new BenchReport
         {
             Machine = Machine(), Clip = clip, Model = modelPath, ModelVersion = model.Version,
             ModelShape = $"frames [N,{model.T},{model.H},{model.W}] -> features/map [N,{model.D}|1,{model.CellsH},{model.CellsW}]",
-            StartedUtc = DateTimeOffset.UtcNow,
+            StartedUtc = DateTimeOffset.UtcNow, IntraOpThreads = threads, IntraOpSpinning = spinning,
         };
         Say($"bench: {report.Machine.Cpu}, {report.Machine.LogicalCores} cores; {report.Machine.Dotnet}; OpenCV {report.Machine.OpenCv}; ORT {report.Machine.OnnxRuntime}");
-        Say($"model {model.Version}: {report.ModelShape}; intra-op threads {(threads == 0 ? "0 (ORT default: one per physical core)" : threads)}");
+        Say($"model {model.Version}: {report.ModelShape}; intra-op threads {(threads == 0 ? "0 (ORT default: one per physical core)" : threads)}, spinning {(spinning ? "on (--spin, ORT's default)" : "off (the daemon's default)")}");
 
         var profilePath = Path.Combine(work, "bench.profile.json");
         LearnProfile(model, clip, batch, profilePath);
-        var setup = new PipelineSetup(model, clip, profilePath, work, threads, batch, batchWait, analysisFps, logs);
+        var setup = new PipelineSetup(model, clip, profilePath, work, threads, batch, batchWait, analysisFps, logs, spinning);
 
         if (soakMinutes > 0)
         {

@@ -10,6 +10,8 @@ public sealed class BenchReport
     /// <summary>The model's window and grid as read from the model: T×H×W in, D×cellsH×cellsW per frame.</summary>
     public required string ModelShape { get; init; }
     public required DateTimeOffset StartedUtc { get; init; }
+    public required int IntraOpThreads { get; init; }
+    public required bool IntraOpSpinning { get; init; }
     public List<DecodeResult> Decode { get; } = [];
     public List<ModelResult> ModelRuns { get; } = [];
     public SerialBound? Bound { get; set; }

@@ -19,7 +19,7 @@ public enum CameraPacing
 
 /// <summary>What every pipeline run shares: the model, the clip, the learned profile, the scratch folder.</summary>
 public sealed record PipelineSetup(AnomalyModel Model, string ClipPath, string ProfilePath, string WorkDirectory, int IntraOpThreads,
-    int MaxBatchSize, int MaxBatchWaitMs, double AnalysisFps, ILoggerFactory Logs);
+    int MaxBatchSize, int MaxBatchWaitMs, double AnalysisFps, ILoggerFactory Logs, bool IntraOpSpinning = false);
 
 /// <summary>
 /// Runs the daemon's own pipeline in this process — <see cref="Daemon"/> with its <see cref="CameraSource"/>s,
@@ -38,7 +38,7 @@ public static class PipelineRunner
             Model = new ModelOptions
             {
                 Path = setup.Model.Path, Provider = setup.Model.ActiveProvider.ToString().ToLowerInvariant(),
-                IntraOpThreads = setup.IntraOpThreads, MaxBatchSize = setup.MaxBatchSize, MaxBatchWaitMs = setup.MaxBatchWaitMs,
+                IntraOpThreads = setup.IntraOpThreads, IntraOpSpinning = setup.IntraOpSpinning, MaxBatchSize = setup.MaxBatchSize, MaxBatchWaitMs = setup.MaxBatchWaitMs,
             },
             Http = new HttpOptions { Enabled = false },
             Logging = new LoggingOptions { Level = "Warning" },

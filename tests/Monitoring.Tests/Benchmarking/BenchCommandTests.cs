@@ -37,6 +37,21 @@ public sealed class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_session_without_intra_op_spinning_loads_and_runs_the_model()
+    {
+        var path = Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx");
+        using var model = Monitoring.Analysis.AnomalyModel.Load(path,
+            new Monitoring.Native.Onnx.OnnxSessionOptions(Monitoring.Native.Onnx.ExecutionProvider.Cpu, IntraOpSpinning: false));
+        var batch = model.CreateBatch(2);
+        var window = new Monitoring.Analysis.FrameWindow(model.T, model.H, model.W);
+        window.Push(new byte[model.H * model.W]);
+        batch.Add(window, null);
+        batch.Add(window, null);
+        model.Run(batch);
+        Assert.All(batch.Score, s => Assert.InRange(s, 0f, 1f));
+    }
+
+    [Fact]
     public void TreatAsLive_without_realtime_is_a_config_error()
     {
         var camera = new CameraOptions { Id = "a", Url = "clip.avi", Profile = "p.json", TreatAsLive = true };
