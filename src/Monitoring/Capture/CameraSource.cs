@@ -104,6 +104,8 @@ public sealed class CameraSource
             VideoCapture? cap = null;
             try
             {
+                // OpenCV's FFmpeg open holds a process-wide lock: only a camera that answers may take it.
+                if (Kind == SourceKind.Rtsp) NetworkProbe.Check(_camera.Url, _maskedUrl, _capture.OpenTimeoutMs, stop);
                 cap = VideoCapture.Open(_camera.Url, new CaptureOpenOptions { OpenTimeoutMs = _capture.OpenTimeoutMs, ReadTimeoutMs = _capture.ReadTimeoutMs });
                 _log.LogInformation("Camera {Camera} opened {Url} ({Width}x{Height} @ {Fps:0.##} fps, {Kind})",
                     _camera.Id, _maskedUrl, cap.Width, cap.Height, cap.Fps, Kind);
