@@ -81,6 +81,63 @@ public sealed class DaemonCameraTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Frozen_rtsp_camera_is_restarted_by_the_watchdog_and_comes_back_when_it_thaws()
+    {
+        using var dir = new TempDir();
+        var clip = TestClips.VTest(60);
+        using var server = LoopbackRtspServer.Start(clip);
+        var config = new DaemonConfig(dir.Path);
+        config.AddCamera("cam", server.Url, analysisFps: 5, autoLearnFrames: 5);
+        using var daemon = DaemonProcess.Run(config.Write(), config.HttpPort, echo: output.WriteLine);
+        await daemon.WaitForMetricsAsync(x => x.State("cam") == 1 && x.FramesAnalysed("cam") >= 10, Start, "camera streaming");
+
+        server.Freeze(); // connection open, no frames: only the no-frame watchdog can tell
+        var frozenAt = Stopwatch.StartNew();
+        var m = await daemon.WaitForMetricsAsync(x => x.State("cam") != 1, TimeSpan.FromSeconds(20), "the watchdog to drop the silent stream");
+        var noticed = frozenAt.Elapsed.TotalSeconds;
+        output.WriteLine($"state left streaming after {noticed:0.00} s: {m.Summary()}");
+        await Task.Delay(1000);
+        server.Thaw();
+        var thawedAt = Stopwatch.StartNew();
+        var decoded = (await daemon.MetricsAsync()).FramesDecoded("cam");
+        m = await daemon.WaitForMetricsAsync(x => x.State("cam") == 1 && x.FramesDecoded("cam") > decoded, TimeSpan.FromSeconds(60), "streaming after the thaw");
+        var message = $"frozen camera: watchdog noticed after {noticed:0.00} s (read timeout 3 s); streaming again {thawedAt.Elapsed.TotalSeconds:0.00} s after the thaw, reconnects {m.Reconnects("cam")}";
+        output.WriteLine(message);
+        Console.WriteLine(message);
+        Assert.InRange(noticed, 1, 10);
+        Assert.True(m.Reconnects("cam") >= 1);
+
+        daemon.Terminate();
+        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task Camera_hanging_in_open_neither_blocks_another_cameras_open_nor_delays_sigterm()
+    {
+        using var dir = new TempDir();
+        // A "camera" that accepts the TCP connection and never says a word: the RTSP open hangs until its timeout.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var port = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port;
+        var config = new DaemonConfig(dir.Path);
+        config.AddCamera("healthy", TestClips.VTest(20), analysisFps: 5, autoLearnFrames: 5, loop: true, realtime: true);
+        config.AddCamera("hung", $"rtsp://127.0.0.1:{port}/x", analysisFps: 5, autoLearnFrames: 5);
+        config.Root["capture"]!["openTimeoutMs"] = 60_000; // a slow network's setting
+        using var daemon = DaemonProcess.Run(config.Write(), config.HttpPort, echo: output.WriteLine);
+        // OpenCV 4.6 holds one process-wide lock through every FFmpeg open: the hung camera must not hold it.
+        await daemon.WaitForMetricsAsync(x => x.FramesAnalysed("healthy") >= 10, TimeSpan.FromSeconds(20), "the healthy camera analysed while the other hangs");
+        Assert.Equal(0, (await daemon.MetricsAsync()).State("hung")); // still connecting
+
+        var stop = Stopwatch.StartNew();
+        daemon.Terminate();
+        var code = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(40));
+        output.WriteLine($"SIGTERM with a camera hanging in open → exit {code} in {stop.Elapsed.TotalSeconds:0.00} s");
+        Assert.Equal(0, code);
+        Assert.True(stop.Elapsed < TimeSpan.FromSeconds(10), $"stop took {stop.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains(daemon.Lines, l => l.Contains("Pipeline stopped", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Unreachable_camera_does_not_slow_a_healthy_one_and_never_shows_its_password()
     {
         using var dir = new TempDir();

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -13,9 +12,6 @@ namespace Monitoring.Tests.TestSupport;
 /// </summary>
 public sealed class DaemonProcess : IDisposable
 {
-    private const int SigKill = 9;
-    private const int SigTerm = 15;
-
     private static readonly Lazy<string> Dll = new(FindDll);
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -175,19 +171,14 @@ public sealed class DaemonProcess : IDisposable
     }
 
     /// <summary>SIGTERM: what systemd and `docker stop` send. The daemon should stop cleanly.</summary>
-    public void Terminate() => Signal(SigTerm);
+    public void Terminate() => Signal(Signals.Term);
 
     /// <summary>SIGKILL: a crash, an OOM kill, a power cut as far as the process can tell.</summary>
-    public void KillHard() => Signal(SigKill);
+    public void KillHard() => Signal(Signals.Kill);
 
     private void Signal(int signal)
     {
-        if (_process.HasExited) return;
-        if (Kill(_process.Id, signal) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (!_process.HasExited) throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {errno}");
-        }
+        if (!_process.HasExited) Signals.Send(_process.Id, signal);
     }
 
     /// <summary>Waits for the process to end and for its output to be read; fails the test on timeout.</summary>
@@ -230,9 +221,6 @@ public sealed class DaemonProcess : IDisposable
         _process.Dispose();
         _newLine.Dispose();
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 
     private static string FindDll()
     {

@@ -24,6 +24,12 @@ public sealed class LoopbackRtspServer : IDisposable
 
     public int Port => new Uri(Url).Port;
 
+    /// <summary>SIGSTOP: the camera hangs with its connections open (no frames, no close), like a wedged device.</summary>
+    public void Freeze() => Signals.Send(_process.Id, Signals.Stop);
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signals.Send(_process.Id, Signals.Cont);
+
     /// <summary>
     /// Starts the server on <paramref name="port"/> (a free one when null; pass the port of a server that was
     /// killed to bring the same camera back) and waits until it listens.
