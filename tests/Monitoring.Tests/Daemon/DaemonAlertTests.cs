@@ -164,6 +164,7 @@ public sealed class DaemonAlertTests(ITestOutputHelper output)
         Assert.Empty(recorded.Except(delivered));
         Assert.Empty(AlertRecords.OutboxIds(config.OutboxPath));
         Assert.Equal(0, receiver.InvalidSignatures);
+        Assert.Contains(daemon.Lines, l => l.StartsWith("alerts: ", StringComparison.Ordinal) && l.Contains("(0 undelivered)", StringComparison.Ordinal));
     }
 
     private static string Type(JsonObject body) => body["type"]!.GetValue<string>();
