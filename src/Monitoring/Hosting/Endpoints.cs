@@ -11,9 +11,14 @@ public static class Endpoints
     public static void Map(WebApplication app)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", (DaemonStatus status) =>
+        app.MapGet("/readyz", (DaemonStatus status, Configuration.MonitoringOptions options) =>
         {
-            var waiting = status.Sources.Where(s => s.State is not (CameraState.Streaming or CameraState.Ended)).Select(s => $"{s.Id}={s.State}").ToList();
+            var watchdog = options.Capture.WatchdogSeconds;
+            var waiting = status.Sources
+                .Select(s => s.State is not (CameraState.Streaming or CameraState.Ended) ? $"{s.Id}={s.State}"
+                    : s.State == CameraState.Streaming && s.Kind.IsLive() && s.SecondsSinceLastFrame > watchdog ? $"{s.Id}=Stalled({s.SecondsSinceLastFrame:0}s)"
+                    : null)
+                .OfType<string>().ToList();
             return status.PipelineRunning && waiting.Count == 0
                 ? Results.Text("ready\n")
                 : Results.Text(status.PipelineRunning ? $"not ready: {string.Join(", ", waiting)}\n" : "not ready: pipeline not running\n", statusCode: 503);

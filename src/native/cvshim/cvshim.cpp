@@ -12,6 +12,7 @@
 //     with its masked form.
 #include <opencv2/core.hpp>
 #include <opencv2/core/utility.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
@@ -264,6 +265,12 @@ CVS_API int cvs_capture_open(const char* uri_c, int open_timeout_ms, int read_ti
     if (out == nullptr) return fail(CVS_ERR_ARGUMENT, "open: null output pointer");
     *out = nullptr;
     if (uri_c == nullptr || *uri_c == '\0') return fail(CVS_ERR_ARGUMENT, "open: empty source URI");
+    // OpenCV's own warnings (e.g. "can't open/read file" at the end of an image sequence) repeat what our
+    // status codes already say; keep them off the daemon's output unless the operator asks with OPENCV_LOG_LEVEL.
+    static std::once_flag quiet;
+    std::call_once(quiet, [] {
+        if (std::getenv("OPENCV_LOG_LEVEL") == nullptr) cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
+    });
     return guarded("open", [&]() -> int {
         std::string uri(uri_c);
         auto* h = new cvs_capture();

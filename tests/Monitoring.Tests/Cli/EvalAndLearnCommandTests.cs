@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Monitoring.Analysis;
+using Monitoring.Cli;
+using Monitoring.Tests.TestSupport;
+using Serilog.Extensions.Logging;
+
+namespace Monitoring.Tests.Cli;
+
+/// <summary>The eval and learn commands end to end on real Ped2 footage (skipped when ../shared is absent).</summary>
+public sealed class EvalAndLearnCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("monitoring-eval-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private static readonly SerilogLoggerFactory Logs = new(new Serilog.LoggerConfiguration().CreateLogger());
+
+    [RequiresSharedDataFact("ped2/testing/01")]
+    public void Eval_on_a_subset_prints_both_aucs_and_writes_the_report_plots_and_snapshots()
+    {
+        // Subset: learn from two training clips, score test clips 01 and 02 only (the labels file decides which).
+        var labels = Path.Combine(_dir, "labels.json");
+        using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Ped2, "testing", "labels.json"))))
+        {
+            var subset = doc.RootElement.EnumerateObject().Where(p => p.Name is "01" or "02").ToDictionary(p => p.Name, p => p.Value.Clone());
+            File.WriteAllText(labels, JsonSerializer.Serialize(subset));
+        }
+        var train = Path.Combine(_dir, "train");
+        Directory.CreateDirectory(train);
+        foreach (var clip in new[] { "01", "02" })
+            Directory.CreateSymbolicLink(Path.Combine(train, clip), Path.Combine(TestPaths.Ped2, "training", clip));
+        var outDir = Path.Combine(_dir, "out");
+
+        var stdout = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(stdout);
+        try
+        {
+            var rc = EvalCommand.Run(new CommandLine(["eval", "--train", train, "--test", Path.Combine(TestPaths.Ped2, "testing"),
+                "--labels", labels, "--out", outDir, "--model", Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")], new HashSet<string>()), Logs);
+            Assert.Equal(0, rc);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        var text = stdout.ToString();
+        var micro = double.Parse(Line(text, "frame_auc_micro="), System.Globalization.CultureInfo.InvariantCulture);
+        var norm = double.Parse(Line(text, "frame_auc_clipnorm="), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(micro, 0, 1);
+        Assert.InRange(norm, 0, 1);
+        Assert.Contains("clip 01: frames=180", text);
+        Assert.Contains("clip 02: frames=180", text);
+        Assert.DoesNotContain("clip 03", text);
+
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report.json")));
+        Assert.Equal(micro, report.RootElement.GetProperty("frame_auc_micro").GetDouble(), 4);
+        var trainFrames = new[] { "01", "02" }.Sum(c => Directory.GetFiles(Path.Combine(TestPaths.Ped2, "training", c), "*.jpg").Length);
+        Assert.Equal(trainFrames, report.RootElement.GetProperty("train_frames").GetInt64()); // every frame analysed
+        Assert.Equal(2, report.RootElement.GetProperty("clips").GetArrayLength());
+        foreach (var image in new[] { "roc.jpg", "clip_01.jpg", "clip_02.jpg" })
+        {
+            var decoded = Native.OpenCv.ImageCodec.Decode(File.ReadAllBytes(Path.Combine(outDir, image)));
+            Assert.True(decoded.Width > 100 && decoded.Height > 100, image);
+        }
+        Assert.NotEmpty(Directory.GetFiles(outDir, "snapshot_01_*.jpg"));
+    }
+
+    [RequiresSharedDataFact("ped2/training/01")]
+    public void Learn_writes_a_profile_tied_to_the_model_and_refuses_it_for_another_model()
+    {
+        var model = Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx");
+        var config = Path.Combine(_dir, "c.json");
+        File.WriteAllText(config, $$"""
+            { "model": { "path": "{{model}}" },
+              "cameras": [ { "id": "walkway", "url": "{{Path.Combine(TestPaths.Ped2, "training", "01", "%03d.jpg")}}", "analysisFps": 0, "profile": "walkway.profile.json" } ] }
+            """);
+        var rc = LearnCommand.Run(new CommandLine(["learn", "--config", config, "--camera", "walkway"], new HashSet<string>()), Logs);
+        Assert.Equal(0, rc);
+        var profile = NormalityProfile.Load(Path.Combine(_dir, "walkway.profile.json"));
+        Assert.Equal(120, profile.Frames);
+        using var loaded = AnomalyModel.Load(model, Native.Onnx.OnnxSessionOptions.Cpu);
+        profile.EnsureMatches(loaded, "walkway.profile.json");
+        Assert.Equal(loaded.ProfileLength, profile.Mean.Length);
+        Assert.All(profile.Var, v => Assert.True(v >= 0));
+        Assert.Contains(profile.Mean, m => m != 0);
+
+        // A profile learned with another model (another hash) is refused, naming the fix.
+        var foreign = new NormalityProfile
+        {
+            CameraId = profile.CameraId, ModelSha256 = new string('0', 64), ModelVersion = "other-1", D = profile.D,
+            CellsH = profile.CellsH, CellsW = profile.CellsW, Frames = profile.Frames, CreatedUtc = profile.CreatedUtc,
+            Source = profile.Source, Mean = profile.Mean, Var = profile.Var,
+        };
+        var e = Assert.Throws<ProfileException>(() => foreign.EnsureMatches(loaded, "walkway.profile.json"));
+        Assert.Contains("monitoring learn --camera walkway", e.Message);
+        Assert.Contains("other-1", e.Message);
+    }
+
+    private static string Line(string text, string prefix) =>
+        text.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..];
+}
