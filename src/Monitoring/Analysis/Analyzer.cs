@@ -64,7 +64,7 @@ public sealed class Analyzer
                             frame.Dispose();
                             continue;
                         }
-                        cam.Window.Push(frame.Grey);
+                        cam.Window.Push(frame.Grey, frame.Segment);
                         batch.Add(cam.Window, cam.Profile);
                         members[n++] = (cam, frame);
                     }

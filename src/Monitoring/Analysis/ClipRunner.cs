@@ -9,7 +9,7 @@ namespace Monitoring.Analysis;
 /// scored causally, and the frames of all clips are batched together into one inference call.
 /// Used by <c>learn</c> and <c>eval</c>.
 /// </summary>
-public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double analysisFps = 0)
+public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double analysisFps = 0, double sourceFps = 0)
 {
     /// <summary>Called once per analysed frame with the batch holding its results.</summary>
     public delegate void FrameCallback(int clip, long frameIndex, AnalysisBatch batch, int slot);
@@ -20,7 +20,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         var clips = new List<ClipState>(uris.Count);
         try
         {
-            foreach (var uri in uris) clips.Add(new ClipState(uri, model, analysisFps));
+            foreach (var uri in uris) clips.Add(new ClipState(uri, model, analysisFps, sourceFps));
             var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
             var pending = new List<(int Clip, long Frame)>(batch.Capacity);
             long analysed = 0;
@@ -71,11 +71,11 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         private readonly AnomalyModel _model;
         private long _index = -1;
 
-        public ClipState(string uri, AnomalyModel model, double analysisFps)
+        public ClipState(string uri, AnomalyModel model, double analysisFps, double sourceFps)
         {
             _model = model;
             _capture = VideoCapture.Open(uri);
-            _fps = _capture.Fps > 0 ? _capture.Fps : 0;
+            _fps = sourceFps > 0 ? sourceFps : _capture.Fps is > 0 and < 1000 ? _capture.Fps : 0;
             // Without a known frame rate (image sequences) every frame is analysed.
             _sampler = new FrameSampler(_fps > 0 ? analysisFps : 0);
             _grey = new byte[model.H * model.W];

@@ -24,6 +24,23 @@ public sealed class FrameWindow
     public int PixelsPerFrame { get; }
     public int Count => _count;
 
+    private int _segment;
+
+    /// <summary>
+    /// Adds the newest frame of continuous run <paramref name="segment"/>. A new segment (a reconnect, a file
+    /// loop) starts the window afresh: frames from before a gap are not the recent past of frames after it,
+    /// and mixing them would read as sudden motion.
+    /// </summary>
+    public void Push(ReadOnlySpan<byte> grey, int segment)
+    {
+        if (segment != _segment)
+        {
+            Reset();
+            _segment = segment;
+        }
+        Push(grey);
+    }
+
     /// <summary>Adds the newest frame (grey bytes, H×W).</summary>
     public void Push(ReadOnlySpan<byte> grey)
     {

@@ -48,6 +48,7 @@ public sealed class CameraSource
         });
     }
 
+    private int _segment;
     private long _framesDecoded, _framesQueued, _framesDropped, _reconnects;
     private long _lastFrameTicks = Environment.TickCount64;
 
@@ -107,6 +108,8 @@ public sealed class CameraSource
             VideoCapture? cap = null;
             try
             {
+                // OpenCV's FFmpeg open holds a process-wide lock: only a camera that answers may take it.
+                if (Kind == SourceKind.Rtsp) NetworkProbe.Check(_camera.Url, _maskedUrl, _capture.OpenTimeoutMs, stop);
                 cap = VideoCapture.Open(_camera.Url, new CaptureOpenOptions { OpenTimeoutMs = _capture.OpenTimeoutMs, ReadTimeoutMs = _capture.ReadTimeoutMs });
                 _log.LogInformation("Camera {Camera} opened {Url} ({Width}x{Height} @ {Fps:0.##} fps, {Kind})",
                     _camera.Id, _maskedUrl, cap.Width, cap.Height, cap.Fps, Kind);
@@ -159,13 +162,14 @@ public sealed class CameraSource
     private bool Stream(VideoCapture cap, CancellationToken stop, ref double backoffMs)
     {
         var live = Kind.IsLive();
-        var fps = cap.Fps is > 0 and < 1000 ? cap.Fps : 0;
+        var fps = _camera.Fps > 0 ? _camera.Fps : cap.Fps is > 0 and < 1000 ? cap.Fps : 0;
         var sampler = new FrameSampler(_camera.AnalysisFps);
         var (bgrW, bgrH) = SnapshotSize(cap.Width, cap.Height);
         var clock = Stopwatch.StartNew();
         var start = DateTimeOffset.UtcNow;
         long index = -1;
         var framesThisConnection = 0;
+        var segment = Interlocked.Increment(ref _segment);
         while (!stop.IsCancellationRequested)
         {
             index++;
@@ -183,7 +187,7 @@ public sealed class CameraSource
                 continue;
             }
             var timestamp = live || fps <= 0 ? DateTimeOffset.UtcNow : start + TimeSpan.FromSeconds(seconds);
-            var frame = new Frame(_camera.Id, index, timestamp, _greyWidth, _greyHeight, bgrW, bgrH, cap.Width, cap.Height);
+            var frame = new Frame(_camera.Id, index, timestamp, _greyWidth, _greyHeight, bgrW, bgrH, cap.Width, cap.Height) { Segment = segment };
             try
             {
                 if (cap.Read(frame.Grey, _greyWidth, _greyHeight, PixelFormat.Gray8) != FrameStatus.Ok)

@@ -26,6 +26,8 @@ public sealed class Frame : IDisposable
     }
 
     public string CameraId { get; }
+    /// <summary>Which continuous run of the source the frame belongs to: it changes at every (re)connection and file loop.</summary>
+    public int Segment { get; init; }
     /// <summary>Frame number within the source (decoded frames, from 0).</summary>
     public long Index { get; }
     /// <summary>Capture time (wall clock for live sources, media time for files).</summary>

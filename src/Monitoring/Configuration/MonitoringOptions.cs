@@ -130,6 +130,8 @@ public sealed class CameraOptions
     public string Id { get; set; } = "";
     /// <summary>Video file, image sequence (dir/%03d.jpg), rtsp://…, /dev/videoN or a camera index. ${ENV} references allowed.</summary>
     public string Url { get; set; } = "";
+    /// <summary>The source's frame rate when it reports none or a wrong one (image sequences); 0 = as reported.</summary>
+    public double Fps { get; set; }
     /// <summary>Files only: start again at the end.</summary>
     public bool Loop { get; set; }
     /// <summary>Frames per second analysed; 0 = every decoded frame. Decoding still reads every frame.</summary>
@@ -155,6 +157,7 @@ public sealed class CameraOptions
             e.Add($"{path}.id", $"'{Id}' may hold only letters, digits, '-', '_' and '.'");
         if (string.IsNullOrWhiteSpace(Url)) e.Add($"{path}.url", "is empty; set a video file, image sequence (dir/%03d.jpg), rtsp:// URL or /dev/videoN");
         if (AnalysisFps < 0 || AnalysisFps > 120) e.Add($"{path}.analysisFps", $"{AnalysisFps} is out of range; use 0..120 (0 = every frame)");
+        if (Fps is < 0 or > 1000) e.Add($"{path}.fps", $"{Fps} is out of range; use 0 (as the source reports) .. 1000");
         if (AutoLearnFrames < 0) e.Add($"{path}.autoLearnFrames", "must be >= 0");
         if (TreatAsLive && !Realtime)
             e.Add($"{path}.treatAsLive", "needs \"realtime\": true (an unpaced file read as live would drop almost every frame)");

@@ -70,6 +70,7 @@ public sealed class AlertStage : IAlertStage
     {
         using var deliveryStop = new CancellationTokenSource();
         var delivery = _deliverer?.RunAsync(deliveryStop.Token) ?? Task.CompletedTask;
+        var finished = false;
         try
         {
             await foreach (var f in frames.ReadAllAsync(cancellation))
@@ -83,12 +84,14 @@ public sealed class AlertStage : IAlertStage
             foreach (var (camera, c) in _cameras)
                 foreach (var m in c.Events.EndAll(DateTimeOffset.UtcNow))
                     await EmitAsync(m, null, cancellation);
-            Console.WriteLine(Summary());
+            finished = true;
         }
         finally
         {
             await DrainAsync(deliveryStop, delivery);
         }
+        // After the drain: the undelivered count it reports is what stays in the outbox.
+        if (finished) Console.WriteLine(Summary());
     }
 
     /// <summary>One line for people: what was found and where it went.</summary>

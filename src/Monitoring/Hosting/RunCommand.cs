@@ -33,7 +33,8 @@ public static class RunCommand
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new SerilogLoggerProvider(serilog));
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(15));
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(
+            options.Pipeline.DrainSeconds + options.Capture.ReadTimeoutMs / 1000.0 + 10));
         if (options.Http.Enabled) builder.WebHost.UseUrls(options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         else builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(options);

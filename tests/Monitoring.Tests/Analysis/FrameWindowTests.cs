@@ -74,3 +74,24 @@ public sealed class FrameWindowTests
         }
     }
 }
+
+public sealed class FrameWindowSegmentTests
+{
+    [Fact]
+    public void A_new_segment_forgets_the_frames_before_the_gap()
+    {
+        var w = new FrameWindow(3, 1, 1);
+        var dst = new float[3];
+        w.Push([10], 1);
+        w.Push([20], 1);
+        w.Push([30], 1);
+        w.CopyTo(dst);
+        Assert.Equal([10, 20, 30], dst.Select(v => (int)MathF.Round(v * 255)));
+        w.Push([200], 2); // reconnected: the past is padded with the first new frame, as at a clip start
+        w.CopyTo(dst);
+        Assert.Equal([200, 200, 200], dst.Select(v => (int)MathF.Round(v * 255)));
+        w.Push([210], 2);
+        w.CopyTo(dst);
+        Assert.Equal([200, 200, 210], dst.Select(v => (int)MathF.Round(v * 255)));
+    }
+}

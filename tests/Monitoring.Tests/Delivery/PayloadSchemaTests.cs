@@ -4,6 +4,7 @@ using Monitoring.Events;
 using Monitoring.Snapshots;
 using Monitoring.Tests.Events;
 using Monitoring.Tests.Regions;
+using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Delivery;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Monitoring.Delivery;
 using Monitoring.Events;
+using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Delivery;
 

@@ -3,6 +3,7 @@ using Monitoring.Regions;
 using Monitoring.Snapshots;
 using Monitoring.Tests.Delivery;
 using Monitoring.Tests.Regions;
+using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Events;
 

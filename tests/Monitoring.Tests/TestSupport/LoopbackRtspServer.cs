@@ -24,11 +24,20 @@ public sealed class LoopbackRtspServer : IDisposable
 
     public int Port => new Uri(Url).Port;
 
-    /// <summary>Starts the server on a free port and waits until it listens.</summary>
-    public static LoopbackRtspServer Start(string videoFile, TimeSpan? timeout = null)
+    /// <summary>SIGSTOP: the camera hangs with its connections open (no frames, no close), like a wedged device.</summary>
+    public void Freeze() => Signals.Send(_process.Id, Signals.Stop);
+
+    /// <summary>SIGCONT after <see cref="Freeze"/>.</summary>
+    public void Thaw() => Signals.Send(_process.Id, Signals.Cont);
+
+    /// <summary>
+    /// Starts the server on <paramref name="port"/> (a free one when null; pass the port of a server that was
+    /// killed to bring the same camera back) and waits until it listens.
+    /// </summary>
+    public static LoopbackRtspServer Start(string videoFile, TimeSpan? timeout = null, int? port = null)
     {
         var script = Path.Combine(TestPaths.RepoRoot, "tests", "Monitoring.Tests", "TestSupport", "rtsp_server.py");
-        var port = FreePort();
+        port ??= FreePort();
         var psi = new ProcessStartInfo("/usr/bin/python3")
         {
             RedirectStandardOutput = true,
@@ -36,7 +45,7 @@ public sealed class LoopbackRtspServer : IDisposable
             UseShellExecute = false,
         };
         psi.ArgumentList.Add(script);
-        psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        psi.ArgumentList.Add(port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         psi.ArgumentList.Add(videoFile);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start /usr/bin/python3");
         var stderr = process.StandardError.ReadToEndAsync();

@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Monitoring.Tests.Delivery;
+namespace Monitoring.Tests.TestSupport;
 
 /// <summary>
 /// A real webhook receiver on 127.0.0.1 (Kestrel). It verifies every Standard Webhooks signature with its own HMAC

@@ -1,0 +1,66 @@
+using System.Net.Sockets;
+using System.Text;
+using Monitoring.Native.OpenCv;
+
+namespace Monitoring.Capture;
+
+/// <summary>
+/// Checks that a network camera answers before its URL is handed to OpenCV. OpenCV 4.6's FFmpeg backend holds one
+/// process-wide mutex for the whole of <c>VideoCapture::open</c> (cap_ffmpeg_impl.hpp), so a camera that accepts the
+/// TCP connection and never answers would hold every other camera's open (files included) for the full open
+/// timeout, on every reconnect attempt. The probe runs in managed code, outside that lock, and is cancelled by
+/// the stop signal: TCP connect to the camera, and for RTSP an OPTIONS request that must get an RTSP reply (any
+/// status: 401 still means the camera is alive). Only cameras that answer reach OpenCV.
+/// </summary>
+public static class NetworkProbe
+{
+    /// <summary>Throws <see cref="CaptureException"/> (OpenFailed) when the camera does not answer within <paramref name="timeoutMs"/>.</summary>
+    public static void Check(string url, string maskedUrl, int timeoutMs, CancellationToken stop)
+    {
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host)) return;
+        var scheme = uri.Scheme.ToLowerInvariant();
+        var port = uri.IsDefaultPort || uri.Port <= 0
+            ? scheme switch { "rtsp" => 554, "rtsps" => 322, "http" => 80, "https" => 443, _ => -1 }
+            : uri.Port;
+        if (port <= 0) return; // a scheme we do not know how to probe: let OpenCV try
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        deadline.CancelAfter(timeoutMs);
+        using var client = new TcpClient { NoDelay = true };
+        try
+        {
+            client.ConnectAsync(uri.Host, port, deadline.Token).AsTask().GetAwaiter().GetResult();
+            if (scheme != "rtsp") return; // rtsps/http(s): reachable is all we can tell cheaply
+            var stream = client.GetStream();
+            // The request names the URL without user info: credentials never leave for a probe.
+            var target = uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped);
+            var request = Encoding.ASCII.GetBytes($"OPTIONS {target} RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: Monitoring\r\n\r\n");
+            stream.WriteAsync(request, deadline.Token).AsTask().GetAwaiter().GetResult();
+            var reply = new byte[8];
+            var got = 0;
+            while (got < reply.Length)
+            {
+                var n = stream.ReadAsync(reply.AsMemory(got), deadline.Token).AsTask().GetAwaiter().GetResult();
+                if (n == 0) break;
+                got += n;
+            }
+            if (got < 5 || !Encoding.ASCII.GetString(reply, 0, got).StartsWith("RTSP/", StringComparison.Ordinal))
+                throw new CaptureException($"Cannot open video source '{maskedUrl}': the camera closed the connection without an RTSP reply.",
+                    maskedUrl, OpenCvStatus.OpenFailed);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            throw new CaptureException($"Cannot open video source '{maskedUrl}': no answer within {timeoutMs} ms (connect / RTSP OPTIONS).",
+                maskedUrl, OpenCvStatus.OpenFailed);
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            var reason = e is SocketException s ? s.SocketErrorCode.ToString() : e.Message;
+            throw new CaptureException($"Cannot open video source '{maskedUrl}': {reason}.", maskedUrl, OpenCvStatus.OpenFailed);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Monitoring.Capture;
+using Monitoring.Native.OpenCv;
+using Monitoring.Tests.TestSupport;
+
+namespace Monitoring.Tests.Capture;
+
+public sealed class NetworkProbeTests
+{
+    [Fact]
+    public void A_real_rtsp_camera_passes()
+    {
+        using var server = LoopbackRtspServer.Start(TestClips.VTest(10));
+        NetworkProbe.Check(server.Url.Replace("rtsp://", "rtsp://u:p@", StringComparison.Ordinal), "masked", 5000, CancellationToken.None);
+    }
+
+    [Fact]
+    public void A_closed_port_fails_at_once()
+    {
+        var port = DaemonProcess.FreePort();
+        var e = Assert.Throws<CaptureException>(() => NetworkProbe.Check($"rtsp://127.0.0.1:{port}/x", "rtsp://127.0.0.1/x", 5000, CancellationToken.None));
+        Assert.Equal(OpenCvStatus.OpenFailed, e.Status);
+        Assert.Contains("ConnectionRefused", e.Message);
+    }
+
+    [Fact]
+    public async Task A_silent_camera_times_out_is_cancellable_and_never_gets_the_credentials()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var url = $"rtsp://user:secretpw@127.0.0.1:{port}/x";
+        // The silent camera reads the request and never answers.
+        var request = Task.Run(async () =>
+        {
+            var peer = await listener.AcceptTcpClientAsync(); // kept open: the camera hangs, it does not hang up
+            var buffer = new byte[1024];
+            var text = new StringBuilder();
+            while (!text.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var n = await peer.GetStream().ReadAsync(buffer);
+                if (n == 0) break;
+                text.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+            return (peer, text.ToString());
+        });
+
+        var clock = Stopwatch.StartNew();
+        var e = Assert.Throws<CaptureException>(() => NetworkProbe.Check(url, UriMasking.Mask(url), 1000, CancellationToken.None));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 5);
+        Assert.Contains("no answer within 1000 ms", e.Message);
+        Assert.DoesNotContain("secretpw", e.Message);
+        var (peer, sent) = await request.WaitAsync(TimeSpan.FromSeconds(5));
+        peer.Dispose();
+        Assert.StartsWith($"OPTIONS rtsp://127.0.0.1:{port}/x RTSP/1.0", sent);
+        Assert.DoesNotContain("secretpw", sent);
+
+        using var stop = new CancellationTokenSource(200);
+        clock.Restart();
+        Assert.ThrowsAny<OperationCanceledException>(() => NetworkProbe.Check(url, "masked", 60_000, stop.Token));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+    }
+}
