@@ -35,6 +35,8 @@ public static class BenchCommand
         var throughputCameras = ParseList(cl.Get("throughput-cameras")) ?? [1, 2, 4];
         var modelPath = ModelLocator.Find(cl.Get("model"));
         var threads = cl.GetInt("threads", 0);
+        var provider = new Configuration.ModelOptions { Provider = cl.Get("provider") ?? "cpu" }.ParsedProvider;
+        var modelBatches = ParseList(cl.Get("model-batches")) ?? [1, 4, 8];
         var batch = cl.GetInt("batch", 8);
         var batchWait = cl.GetInt("batch-wait", 10);
         var analysisFps = cl.GetDouble("fps", 10);
@@ -49,14 +51,14 @@ public static class BenchCommand
         cl.EnsureAllUsed();
         if (!File.Exists(clip)) throw new UsageException($"clip '{clip}' does not exist (Debian: apt-get install opencv-doc, or pass --clip)");
         if (seconds <= 0 || warmup < 0 || probeSeconds <= 0) throw new UsageException("--seconds, --probe-seconds must be > 0 and --warmup >= 0");
-        if (maxCameras < 1 || batch < 1 || threads < 0) throw new UsageException("--max-cameras and --batch must be >= 1, --threads >= 0");
+        if (maxCameras < 1 || batch < 1 || threads < 0 || modelBatches.Any(b => b > 256)) throw new UsageException("--max-cameras and --batch must be >= 1, --threads >= 0, --model-batches <= 256");
 
         using var serilog = Logging.Create(new Configuration.LoggingOptions { Level = "Warning" });
         using var logs = new SerilogLoggerFactory(serilog);
         var outDir = Path.GetDirectoryName(outPath)!;
         var work = Path.Combine(outDir, "work");
         Directory.CreateDirectory(work);
-        using var model = AnomalyModel.Load(modelPath, new OnnxSessionOptions(ExecutionProvider.Cpu, threads, IntraOpSpinning: spinning), logs.CreateLogger("bench"));
+        using var model = AnomalyModel.Load(modelPath, new OnnxSessionOptions(provider, threads, IntraOpSpinning: spinning), logs.CreateLogger("bench"));
         var report = new BenchReport
         {
             Machine = Machine(), Clip = clip, Model = modelPath, ModelVersion = model.Version,
@@ -64,7 +66,7 @@ public static class BenchCommand
             StartedUtc = DateTimeOffset.UtcNow, IntraOpThreads = threads, IntraOpSpinning = spinning,
         };
         Say($"bench: {report.Machine.Cpu}, {report.Machine.LogicalCores} cores; {report.Machine.Dotnet}; OpenCV {report.Machine.OpenCv}; ORT {report.Machine.OnnxRuntime}");
-        Say($"model {model.Version}: {report.ModelShape}; intra-op threads {(threads == 0 ? "0 (ORT default: one per physical core)" : threads)}, spinning {(spinning ? "on (--spin, ORT's default)" : "off (the daemon's default)")}");
+        Say($"model {model.Version} on {model.ActiveProvider}: {report.ModelShape}; intra-op threads {(threads == 0 ? "0 (ORT default: one per physical core)" : threads)}, spinning {(spinning ? "on (--spin, ORT's default)" : "off (the daemon's default)")}");
 
         var profilePath = Path.Combine(work, "bench.profile.json");
         LearnProfile(model, clip, batch, profilePath);
@@ -94,7 +96,7 @@ public static class BenchCommand
         }
         if (only.Contains("model"))
         {
-            foreach (var b in new[] { 1, 4, 8 })
+            foreach (var b in modelBatches)
             {
                 var m = ModelProbe.Run(model, clip, b, threads, probeSeconds);
                 report.ModelRuns.Add(m);
