@@ -64,9 +64,9 @@ def main():
                                 x - mm.CELL < cx * mm.CELL + 4 < x + pw + mm.CELL)
             pos = np.concatenate(pos)
             row.append((common.auc(np.r_[normal, pos], np.r_[np.zeros(len(normal)), np.ones(len(pos))]),
-                        np.mean(hits)))
+                        np.mean(hits), np.mean(pos > np.quantile(normal, 0.99))))
         print(f"{name:13s} {side} {eps:6.2f} {beta:5.1f}  {row[0][0]:.4f}  {row[1][0]:.4f}     "
-              f"{row[0][1]:.3f}  {row[1][1]:.3f}     {np.mean(normal > 0.5):.3f}")
+              f"{row[0][1]:.3f}  {row[1][1]:.3f}     {np.mean(normal > 0.5):.3f}   tpr@1%fpr {row[0][2]:.3f} {row[1][2]:.3f}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Export an AnomalyModel to ONNX (contract monitoring-anomaly/1) and write the reference batch."""
 import json
+import warnings
 import os
 
 import numpy as np
@@ -8,6 +9,7 @@ import torch
 
 import monmodel as mm
 
+warnings.filterwarnings("ignore", category=UserWarning)
 OPSET = 13
 INPUTS = ["frames", "profile_mean", "profile_var"]
 OUTPUTS = ["features", "anomaly_map", "attention", "score"]

@@ -35,14 +35,16 @@ def parse():
     p.add_argument("--runs", default=os.path.join(root, "models", "training", "runs"))
     p.add_argument("--name", default="main", help="run name (folder under --runs)")
     p.add_argument("--val-clips", default="14,15,16", help="training clips held out for validation/calibration")
+    p.add_argument("--cal-clips", default="01,02,03", help="busy training clips left out of the calibration "
+                   "profile and used (with --val-clips) as unseen normal footage for calibration")
     p.add_argument("--iters", type=int, default=2500)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--crop", default="64x96", help="random training crop HxW (multiples of 8)")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--features", default=DEFAULT_FEATURES, help="raw feature channels exported, from "
                    + ",".join(mm.RAW_NAMES))
-    p.add_argument("--eps", type=float, default=0.05, help="variance floor added in the graph")
-    p.add_argument("--beta", type=float, default=4.0, help="attention softmax temperature on the cell z-score")
+    p.add_argument("--eps", type=float, default=8.0, help="variance floor added in the graph")
+    p.add_argument("--beta", type=float, default=2.0, help="attention softmax temperature on the cell z-score")
     p.add_argument("--two-sided", action="store_true", help="count deviations below the mean on every channel")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
@@ -105,7 +107,6 @@ def main():
     clips = mm.load_split(args.data, "training", cache_dir=args.runs)
     val_names = [c for c in args.val_clips.split(",") if c] if args.val_clips else []
     fit = {c: v for c, v in clips.items() if c not in val_names}
-    val = {c: clips[c] for c in val_names}
     log(fh, f"fit clips {sorted(fit)} ({sum(len(v) for v in fit.values())} frames), val clips {val_names}")
 
     full = mm.AnomalyModel()                       # all raw channels, for training + analysis
@@ -117,31 +118,34 @@ def main():
     torch.save(full.pred.state_dict(), os.path.join(run_dir, "pred.pt"))
     log(fh, f"predictor trained in {time.time() - t_start:.0f}s")
 
-    # ---- raw features of fit / val / synthetic-anomaly val clips (saved for analysis)
-    raw_fit = {c: common.clip_features(full, v, raw=True) for c, v in fit.items()}
+    # ---- raw features of every training clip, and of synthetic anomalies pasted into the calibration clips.
+    # Calibration clips = the busiest training clips (--cal-clips) + the held-out clips (--val-clips): the
+    # calibration profile is learned WITHOUT them, so they are unseen normal footage of the same camera,
+    # quiet and crowded, for choosing the sigmoid constants and for validation figures.
+    raw = {c: common.clip_features(full, v, raw=True) for c, v in clips.items()}
+    cal_names = [c for c in args.cal_clips.split(",") if c] + val_names
+    prof_names = [c for c in clips if c not in cal_names]
     rng = np.random.RandomState(args.seed + 1)
-    donors = list(fit.values())
-    raw_val, syn = {}, {}
-    for c, v in val.items():
-        raw_val[c] = common.clip_features(full, v, raw=True)
+    syn = {}
+    for c in cal_names:
         for kind in ("fast", "foreign"):
-            sc, mask, boxes = common.paste_anomaly(v, donors[rng.randint(len(donors))], rng, kind)
+            donor = clips[prof_names[rng.randint(len(prof_names))]]
+            sc, mask, boxes = common.paste_anomaly(clips[c], donor, rng, kind)
             syn[f"{c}_{kind}"] = (common.clip_features(full, sc, raw=True), mask, boxes)
     np.savez_compressed(os.path.join(run_dir, "raw_features.npz"),
-                        **{f"fit_{c}": f for c, f in raw_fit.items()},
-                        **{f"val_{c}": f for c, f in raw_val.items()},
+                        **{f"{'val' if c in val_names else 'fit'}_{c}": f for c, f in raw.items()},
                         **{f"syn_{k}": f for k, (f, _, _) in syn.items()},
                         **{f"synmask_{k}": m for k, (_, m, _) in syn.items()},
                         **{f"synbox_{k}": np.array([b if b else (-1, -1, -1, -1) for b in bx])
                            for k, (_, _, bx) in syn.items()})
 
-    # ---- the exported model: selected channels, global standardisation from the fit clips
+    # ---- the exported model: selected channels, global standardisation from the predictor's fit clips
     names = args.features.split(",")
     sel = [mm.RAW_NAMES.index(n) for n in names]
     model = mm.AnomalyModel(select=sel, onesided=not args.two_sided)
     osv = model.onesided.numpy()
     model.pred.load_state_dict(full.pred.state_dict())
-    allfit = np.concatenate([f[:, sel] for f in raw_fit.values()])
+    allfit = np.concatenate([raw[c][:, sel] for c in fit])
     g_mean = allfit.mean((0, 2, 3))
     g_std = allfit.std((0, 2, 3)) + 1e-6
     model.g_mean.copy_(torch.from_numpy(g_mean))
@@ -149,37 +153,42 @@ def main():
     model.eps.fill_(args.eps)
     model.beta.fill_(args.beta)
     stdz = lambda f: (f[:, sel] - g_mean[None, :, None, None]) / g_std[None, :, None, None]
-    mean, var = common.welford_profile([stdz(f) for f in raw_fit.values()])
+    mean, var = common.welford_profile([stdz(raw[c]) for c in prof_names])
+    dist = lambda f: mm.distances_np(stdz(f), mean, var, args.eps, osv)
 
-    report = {"features": names, "onesided": osv.tolist(), "eps": args.eps, "beta": args.beta}
-    if val:
-        s_val = np.concatenate([mm.distances_np(stdz(f), mean, var, args.eps, osv) for f in raw_val.values()])
-        q = {p: float(np.quantile(s_val, p)) for p in (0.5, 0.99, 0.999)}
-        b = q[0.999]                          # 1 normal held-out cell in 1000 is above 0.5
-        a = 3.0 / max(b - q[0.5], 1e-3)       # the median normal cell maps to sigmoid(-3) = 0.047
-        model.cal_a.fill_(a)
-        model.cal_b.fill_(b)
-        report.update(val_cell_quantiles=q, cal_a=a, cal_b=b)
-        # validation: normal held-out frames vs frames carrying a synthetic anomaly
-        for kind in ("fast", "foreign"):
-            sc_all, lab, hits = [], [], []
-            for c in val:
-                fn = raw_val[c]
-                s = mm.distances_np(stdz(fn), mean, var, args.eps, osv)
-                sc_all.append(common.score_np(s, a, b, args.beta)[2]); lab.append(np.zeros(len(s), bool))
-                fs, m, bx = syn[f"{c}_{kind}"]
-                s = mm.distances_np(stdz(fs), mean, var, args.eps, osv)
-                sc_all.append(common.score_np(s, a, b, args.beta)[2][m]); lab.append(np.ones(m.sum(), bool))
-                for t in np.where(m)[0]:
-                    cy, cx = np.unravel_index(np.argmax(s[t]), s[t].shape)
-                    y, x, ph, pw = bx[t]
-                    hits.append(y - mm.CELL < cy * mm.CELL + mm.CELL // 2 < y + ph + mm.CELL and
-                                x - mm.CELL < cx * mm.CELL + mm.CELL // 2 < x + pw + mm.CELL)
-            report[f"val_synthetic_{kind}_auc"] = common.auc(np.concatenate(sc_all), np.concatenate(lab))
-            report[f"val_synthetic_{kind}_top_cell_hit"] = float(np.mean(hits))
-        normal_scores = np.concatenate([common.score_np(mm.distances_np(stdz(f), mean, var, args.eps, osv),
-                                                        a, b, args.beta)[2] for f in raw_val.values()])
-        report["val_normal_score_quantiles"] = {p: float(np.quantile(normal_scores, p)) for p in (0.5, 0.9, 0.99)}
+    report = {"features": names, "onesided": osv.tolist(), "eps": args.eps, "beta": args.beta,
+              "calibration_profile_clips": prof_names, "calibration_clips": cal_names}
+    s_norm = {c: dist(raw[c]) for c in cal_names}
+    cells = np.concatenate(list(s_norm.values()))
+    q = {p: float(np.quantile(cells, p)) for p in (0.5, 0.99, 0.999)}
+    s_syn = {k: dist(f) for k, (f, _, _) in syn.items()}
+    syn_max = np.concatenate([s_syn[k].reshape(len(m), -1).max(1)[m] for k, (_, m, _) in syn.items()])
+    b = q[0.999]                                         # 1 normal unseen cell in 1000 is above 0.5
+    a = 6.0 / max(float(np.quantile(syn_max, 0.99)) - b, 1e-3)   # no saturation below the 99th pct
+    model.cal_a.fill_(a)
+    model.cal_b.fill_(b)
+    report.update(cell_quantiles=q, synthetic_frame_max_s_q50_q99=[float(np.quantile(syn_max, 0.5)),
+                  float(np.quantile(syn_max, 0.99))], cal_a=a, cal_b=b)
+    normal = np.concatenate([common.score_np(s, a, b, args.beta)[2] for s in s_norm.values()])
+    for kind in ("fast", "foreign"):
+        pos, hits = [], []
+        for k, (_, m, bx) in syn.items():
+            if not k.endswith(kind):
+                continue
+            s = s_syn[k]
+            pos.append(common.score_np(s, a, b, args.beta)[2][m])
+            for t in np.where(m)[0]:
+                cy, cx = np.unravel_index(np.argmax(s[t]), s[t].shape)
+                y, x, ph, pw = bx[t]
+                hits.append(y - mm.CELL < cy * mm.CELL + mm.CELL // 2 < y + ph + mm.CELL and
+                            x - mm.CELL < cx * mm.CELL + mm.CELL // 2 < x + pw + mm.CELL)
+        pos = np.concatenate(pos)
+        report[f"val_synthetic_{kind}_auc"] = common.auc(np.r_[normal, pos],
+                                                         np.r_[np.zeros(len(normal)), np.ones(len(pos))])
+        report[f"val_synthetic_{kind}_top_cell_hit"] = float(np.mean(hits))
+    report["val_normal_score_quantiles"] = {p: float(np.quantile(normal, p)) for p in (0.5, 0.9, 0.99)}
+    report["val_normal_cells_above_0.5"] = float(np.mean(
+        np.concatenate([common.score_np(s, a, b, args.beta)[0].ravel() for s in s_norm.values()]) > 0.5))
     log(fh, "validation " + json.dumps(report))
     report["train_seconds"] = time.time() - t_start
     with open(os.path.join(run_dir, "report.json"), "w") as f:
