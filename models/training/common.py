@@ -1,4 +1,5 @@
 """Helpers shared by train.py and eval_ped2.py: batched feature extraction, profiles, synthetic anomalies."""
+import cv2
 import numpy as np
 import torch
 
@@ -59,7 +60,9 @@ def paste_anomaly(clip, donor, rng, kind):
 
     kind 'fast':    a patch cut from a donor frame moves across the scene at 3-5 px/frame
                     (~2-3x a pedestrian's speed at this scale);
-    kind 'foreign': an upside-down patch moves at walking speed (1.5 px/frame).
+    kind 'foreign': an upside-down patch moves at walking speed (1.5 px/frame);
+    kind 'far':     the donor patch at half size, in the far field (rows 50-66 of 128), at 2 px/frame
+                    (~2-3x a far pedestrian's image speed).
     The patch is alpha-blended with a soft border so its edges are not a trivial cue."""
     clip = clip.copy()
     n = len(clip)
@@ -73,13 +76,17 @@ def paste_anomaly(clip, donor, rng, kind):
     patch = donor[j, y0:y0 + ph, x0:x0 + pw].copy()
     if kind == "foreign":
         patch = patch[::-1]
-    speed = rng.uniform(3, 5) if kind == "fast" else 1.5
-    ay = np.minimum(np.arange(ph) + 1, ph - np.arange(ph)) / 4.0
-    ax = np.minimum(np.arange(pw) + 1, pw - np.arange(pw)) / 4.0
+    if kind == "far":
+        ph, pw = ph // 2, pw // 2
+        patch = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
+    speed = {"fast": rng.uniform(3, 5), "foreign": 1.5, "far": 2.0}[kind]
+    soft = 4.0 if kind != "far" else 2.0
+    ay = np.minimum(np.arange(ph) + 1, ph - np.arange(ph)) / soft
+    ax = np.minimum(np.arange(pw) + 1, pw - np.arange(pw)) / soft
     alpha = np.clip(np.minimum(ay[:, None], ax[None, :]), 0, 1).astype(np.float32)
     start = rng.randint(n // 4, n // 2)
     length = min(n - start, int(150 / speed) + 1, 60)
-    y = rng.randint(30, mm.H - ph - 10)
+    y = rng.randint(50, 67) if kind == "far" else rng.randint(30, mm.H - ph - 10)
     direction = 1 if rng.rand() < 0.5 else -1
     x = 5.0 if direction > 0 else mm.W - pw - 5.0
     mask = np.zeros(n, bool)

@@ -32,6 +32,7 @@ def main():
     p.add_argument("--run", required=True)
     p.add_argument("--data", default=os.path.normpath(os.path.join(common.repo_root(), "..", "shared",
                                                                    "datasets", "ped2")))
+    p.add_argument("--features", default="perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3")
     p.add_argument("--grid", default="", help="eps list;vpool list;beta list, e.g. '2,4,8;0;0.5,1,2'")
     args = p.parse_args()
     global EPS, VPOOL, BETA
@@ -40,7 +41,7 @@ def main():
     torch.set_num_threads(2)
     z = np.load(os.path.join(args.run, "raw_features.npz"))
     raw = {k[4:]: z[k] for k in z.files if k.startswith(("fit_", "val_"))}
-    syn_path = os.path.join(args.run, "syn_busy.npz")
+    syn_path = os.path.join(args.run, "syn_busy3.npz")
     if not os.path.exists(syn_path):
         full = mm.AnomalyModel()
         full.pred.load_state_dict(torch.load(os.path.join(args.run, "pred.pt")))
@@ -48,7 +49,7 @@ def main():
         rng = np.random.RandomState(7)
         out = {}
         for c in BUSY:
-            for kind in ("fast", "foreign"):
+            for kind in ("fast", "foreign", "far"):
                 for rep in range(2):
                     donor = clips["%02d" % rng.randint(4, 14)]
                     sc, m, _ = common.paste_anomaly(clips[c], donor, rng, kind)
@@ -59,14 +60,16 @@ def main():
     syn = {k: (zs[k], zs["mask_" + k]) for k in zs.files if not k.startswith("mask_")}
     prof_clips = [c for c in raw if c not in BUSY and c not in ("14", "15", "16")]
     val_clips = BUSY + ["14", "15", "16"]
-    sel = list(range(7))
-    osv = [1.0] * 7
+    chans = args.features.split(",")
+    sel = [mm.RAW_NAMES.index(c) for c in chans]
+    osv = [0.0 if c.startswith(("code", "int")) else 1.0 for c in chans]
     allf = np.concatenate([raw[c][:, sel] for c in prof_clips])
     gm, gs = allf.mean((0, 2, 3)), allf.std((0, 2, 3)) + 1e-6
     st = lambda f: (f[:, sel] - gm[None, :, None, None]) / gs[None, :, None, None]
     mean, var0 = common.welford_profile([st(raw[c]) for c in prof_clips])
+    print(f"features {chans}")
     print(f"profile clips {prof_clips}; normal validation {val_clips}; synthetic in {BUSY}")
-    print("eps   vpool beta  synAUC(fast) synAUC(foreign)  normal frame-max s q50/q99 busy | quiet")
+    print("eps   vpool beta  synAUC(fast) synAUC(foreign) synAUC(far)  normal frame-max s q50/q99 busy | quiet")
     for eps, vpool, beta in itertools.product(EPS, VPOOL, BETA):
         var = maxpool3(var0) if vpool else var0
         dist = lambda f: mm.distances_np(st(f), mean, var, eps, osv)
@@ -77,11 +80,11 @@ def main():
         sc = lambda s: common.score_np(s, a, b, beta)[2]
         normal = np.concatenate([sc(sv[c]) for c in val_clips])
         row = []
-        for kind in ("fast", "foreign"):
+        for kind in ("fast", "foreign", "far"):
             pos = np.concatenate([sc(dist(f))[m] for k, (f, m) in syn.items() if kind in k])
             row.append(common.auc(np.r_[normal, pos], np.r_[np.zeros(len(normal)), np.ones(len(pos))]))
         mx = lambda cs: np.concatenate([sv[c].reshape(len(sv[c]), -1).max(1) for c in cs])
-        print(f"{eps:4.2f}  {vpool}     {beta:4.1f}  {row[0]:.4f}       {row[1]:.4f}           "
+        print(f"{eps:4.2f}  {vpool}     {beta:4.1f}  {row[0]:.4f}       {row[1]:.4f}     {row[2]:.4f}     "
               f"{np.quantile(mx(BUSY), .5):.2f}/{np.quantile(mx(BUSY), .99):.2f} | "
               f"{np.quantile(mx(['14', '15', '16']), .5):.2f}/{np.quantile(mx(['14', '15', '16']), .99):.2f}")
 
