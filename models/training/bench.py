@@ -20,6 +20,7 @@ p.add_argument("--model", default=os.path.join(common.repo_root(), "models", "an
 p.add_argument("--batch", type=int, default=8)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--seconds", type=float, default=10.0)
+p.add_argument("--jit", action="store_true", help="torch.jit trace + freeze (fuses conv/relu, closer to ORT)")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 model, _ = ex.load_onnx_into_torch(a.model)
@@ -27,6 +28,8 @@ d = model.dim
 x = torch.rand(a.batch, mm.T, mm.H, mm.W)
 pm, pv = torch.zeros(a.batch, d, mm.GH, mm.GW), torch.ones(a.batch, d, mm.GH, mm.GW)
 with torch.no_grad():
+    if a.jit:
+        model = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(model, (x, pm, pv))))
     for _ in range(3):
         model(x, pm, pv)
     n, t0 = 0, time.time()

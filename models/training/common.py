@@ -79,7 +79,7 @@ def paste_anomaly(clip, donor, rng, kind):
     if kind == "far":
         ph, pw = ph // 2, pw // 2
         patch = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
-    speed = {"fast": rng.uniform(3, 5), "foreign": 1.5, "far": 2.0}[kind]
+    speed = rng.uniform(3, 5) if kind == "fast" else (1.5 if kind == "foreign" else 2.0)
     soft = 4.0 if kind != "far" else 2.0
     ay = np.minimum(np.arange(ph) + 1, ph - np.arange(ph)) / soft
     ax = np.minimum(np.arange(pw) + 1, pw - np.arange(pw)) / soft
