@@ -1,5 +1,6 @@
 """Export an AnomalyModel to ONNX (contract monitoring-anomaly/1) and write the reference batch."""
 import json
+import warnings
 import os
 
 import numpy as np
@@ -8,6 +9,7 @@ import torch
 
 import monmodel as mm
 
+warnings.filterwarnings("ignore", category=UserWarning)
 OPSET = 13
 INPUTS = ["frames", "profile_mean", "profile_var"]
 OUTPUTS = ["features", "anomaly_map", "attention", "score"]
@@ -52,6 +54,13 @@ def export(model, out_dir, model_name, version, description, atol=1e-4):
         "grid": f"{mm.GH}x{mm.GW}",
         "variance_eps": repr(float(model.eps)),
         "description": description,
+        # everything outside the convolution weights, so the graph can be audited / re-loaded
+        "calibration": json.dumps({
+            "features": [mm.RAW_NAMES[i] for i in model.select.tolist()],
+            "g_mean": [float(v) for v in model.g_mean], "g_std": [float(v) for v in model.g_std],
+            "onesided": [float(v) for v in model.onesided],
+            "eps": float(model.eps), "cal_a": float(model.cal_a), "cal_b": float(model.cal_b),
+            "beta": float(model.beta)}),
     }
     del m.metadata_props[:]
     for k, v in meta.items():
@@ -80,3 +89,25 @@ def export(model, out_dir, model_name, version, description, atol=1e-4):
     with open(os.path.join(ref_dir, "reference.json"), "w") as fh:
         json.dump(ref, fh, indent=1)
     return onnx_path, meta
+
+
+def load_onnx_into_torch(onnx_path):
+    """Rebuild the torch AnomalyModel from the exported file (weights from initializers, the rest
+    from the `calibration` metadata) so Python evaluation measures exactly the committed artefact."""
+    from onnx import numpy_helper
+    m = onnx.load(onnx_path)
+    meta = {p.key: p.value for p in m.metadata_props}
+    cal = json.loads(meta["calibration"])
+    model = mm.AnomalyModel(select=[mm.RAW_NAMES.index(n) for n in cal["features"]])
+    model.onesided.copy_(torch.tensor(cal["onesided"]))
+    inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    sd = model.state_dict()
+    for k in sd:
+        if k.startswith("pred."):
+            sd[k] = torch.from_numpy(inits[k].copy())
+    for k in ("g_mean", "g_std"):
+        sd[k] = torch.tensor(cal[k], dtype=torch.float32)
+    for k in ("eps", "cal_a", "cal_b", "beta"):
+        sd[k] = torch.tensor(cal[k], dtype=torch.float32)
+    model.load_state_dict(sd)
+    return model.eval(), meta

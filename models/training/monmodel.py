@@ -109,7 +109,7 @@ RAW_NAMES = (["perr_mean", "perr_max3", "perr_cellmax", "mot1", "mot2", "mot4", 
 class AnomalyModel(nn.Module):
     """frames + per-camera profile -> features, anomaly_map, attention, score."""
 
-    def __init__(self, select=None):
+    def __init__(self, select=None, onesided=True):
         super().__init__()
         self.pred = Predictor()
         nraw = len(RAW_NAMES)
@@ -119,6 +119,9 @@ class AnomalyModel(nn.Module):
         # global per-channel standardisation of the selected raw features (from training data)
         self.register_buffer("g_mean", torch.zeros(d))
         self.register_buffer("g_std", torch.ones(d))
+        # 1 = only an excess over the profile mean counts (errors, motion); 0 = both directions
+        self.register_buffer("onesided", torch.tensor(
+            [1.0 if onesided and not RAW_NAMES[i].startswith(("code", "int")) else 0.0 for i in select]))
         # calibration: var floor, sigmoid slope/offset on the RMS z-score, attention temperature
         self.register_buffer("eps", torch.tensor(0.01))
         self.register_buffer("cal_a", torch.tensor(2.0))
@@ -158,7 +161,9 @@ class AnomalyModel(nn.Module):
 
     def forward(self, frames, profile_mean, profile_var):
         f = self.features(frames)
-        d2 = ((f - profile_mean) ** 2 / (profile_var + self.eps)).mean(1, keepdim=True)
+        diff = f - profile_mean
+        diff = diff - self.onesided.view(1, -1, 1, 1) * torch.clamp(diff, max=0.0)
+        d2 = (diff ** 2 / (profile_var + self.eps)).mean(1, keepdim=True)
         s = torch.sqrt(d2 + 1e-12)                      # RMS z-score of the cell
         amap = torch.sigmoid(self.cal_a * (s - self.cal_b))
         n = s.shape[0]
@@ -167,6 +172,9 @@ class AnomalyModel(nn.Module):
         return f, amap, att, score
 
 
-def distances_np(feat, mean, var, eps):
+def distances_np(feat, mean, var, eps, onesided=None):
     """numpy replica of the graph's per-cell RMS z-score (for fast evaluation of variants)."""
-    return np.sqrt(((feat - mean) ** 2 / (var + eps)).mean(1) + 1e-12)
+    diff = feat - mean
+    if onesided is not None:
+        diff = diff - np.asarray(onesided, np.float32)[None, :, None, None] * np.minimum(diff, 0)
+    return np.sqrt((diff ** 2 / (var + eps)).mean(1) + 1e-12)

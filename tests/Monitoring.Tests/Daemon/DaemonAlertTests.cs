@@ -87,6 +87,10 @@ public sealed class DaemonAlertTests(ITestOutputHelper output)
         }
         var first = news.Select(n => n.Body["frameIndex"]!.GetValue<long>()).Min();
         output.WriteLine($"{news.Count} event(s); the first starts at frame {first} (labelled abnormal: 60–179)");
+
+        // Accuracy, with the trained model (models/README.md): the cyclist raises the alert, the walkers before it do not.
+        // No event may start in the normal part of the clip (frames 0–59; a confirmation takes ≥ 2 frames).
+        Assert.All(news, n => Assert.InRange(n.Body["frameIndex"]!.GetValue<long>(), 60, 179));
     }
 
     [Fact]

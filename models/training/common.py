@@ -1,0 +1,103 @@
+"""Helpers shared by train.py and eval_ped2.py: batched feature extraction, profiles, synthetic anomalies."""
+import cv2
+import numpy as np
+import torch
+
+import monmodel as mm
+
+
+def repo_root():
+    import os
+    return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+@torch.no_grad()
+def clip_features(model, clip, batch=32, raw=False):
+    """Features of every frame of a clip, causal windows with first-frame padding. -> [F,D,h,w]"""
+    win = mm.causal_windows(clip)
+    out = []
+    for i in range(0, len(win), batch):
+        x = torch.from_numpy(np.ascontiguousarray(win[i:i + batch]))
+        out.append((model.raw_features(x) if raw else model.features(x)).numpy())
+    return np.concatenate(out)
+
+
+def welford_profile(feature_list):
+    """Per-cell mean and POPULATION variance over all frames of all clips (what C# `learn` computes)."""
+    allf = np.concatenate(feature_list).astype(np.float64)
+    return allf.mean(0).astype(np.float32), allf.var(0).astype(np.float32)
+
+
+def score_np(s, a, b, beta):
+    """numpy replica of the graph head: s [F,h,w] -> (map, attention, score)."""
+    amap = 1.0 / (1.0 + np.exp(-a * (s - b)))
+    z = (beta * s).reshape(len(s), -1)
+    z = np.exp(z - z.max(1, keepdims=True))
+    att = z / z.sum(1, keepdims=True)
+    return amap, att.reshape(s.shape), (att * amap.reshape(len(s), -1)).sum(1)
+
+
+def auc(scores, labels):
+    """ROC-AUC via the rank statistic (ties get average ranks)."""
+    scores = np.asarray(scores, np.float64)
+    labels = np.asarray(labels).astype(bool)
+    order = np.argsort(scores, kind="mergesort")
+    ranks = np.empty(len(scores), np.float64)
+    s = scores[order]
+    i = 0
+    while i < len(s):
+        j = i
+        while j + 1 < len(s) and s[j + 1] == s[i]:
+            j += 1
+        ranks[order[i:j + 1]] = (i + j) / 2.0 + 1
+        i = j + 1
+    npos, nneg = labels.sum(), (~labels).sum()
+    return float((ranks[labels].sum() - npos * (npos + 1) / 2.0) / (npos * nneg))
+
+
+def paste_anomaly(clip, donor, rng, kind):
+    """Synthetic anomaly in a normal clip (model resolution). Returns (clip', abnormal mask [F], boxes).
+
+    kind 'fast':    a patch cut from a donor frame moves across the scene at 3-5 px/frame
+                    (~2-3x a pedestrian's speed at this scale);
+    kind 'foreign': an upside-down patch moves at walking speed (1.5 px/frame);
+    kind 'far':     the donor patch at half size, in the far field (rows 50-66 of 128), at 2 px/frame
+                    (~2-3x a far pedestrian's image speed).
+    The patch is alpha-blended with a soft border so its edges are not a trivial cue."""
+    clip = clip.copy()
+    n = len(clip)
+    ph, pw = (22, 14) if kind == "fast" else (26, 16)
+    # donor patch: the most moving window of a random donor frame (likely a pedestrian)
+    j = rng.randint(1, len(donor))
+    diff = np.abs(donor[j] - donor[j - 1])
+    integ = np.pad(diff, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    box = integ[ph:, pw:] - integ[:-ph, pw:] - integ[ph:, :-pw] + integ[:-ph, :-pw]
+    y0, x0 = np.unravel_index(np.argmax(box), box.shape)
+    patch = donor[j, y0:y0 + ph, x0:x0 + pw].copy()
+    if kind == "foreign":
+        patch = patch[::-1]
+    if kind == "far":
+        ph, pw = ph // 2, pw // 2
+        patch = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
+    speed = rng.uniform(3, 5) if kind == "fast" else (1.5 if kind == "foreign" else 2.0)
+    soft = 4.0 if kind != "far" else 2.0
+    ay = np.minimum(np.arange(ph) + 1, ph - np.arange(ph)) / soft
+    ax = np.minimum(np.arange(pw) + 1, pw - np.arange(pw)) / soft
+    alpha = np.clip(np.minimum(ay[:, None], ax[None, :]), 0, 1).astype(np.float32)
+    start = rng.randint(n // 4, n // 2)
+    length = min(n - start, int(150 / speed) + 1, 60)
+    y = rng.randint(50, 67) if kind == "far" else rng.randint(30, mm.H - ph - 10)
+    direction = 1 if rng.rand() < 0.5 else -1
+    x = 5.0 if direction > 0 else mm.W - pw - 5.0
+    mask = np.zeros(n, bool)
+    boxes = [None] * n
+    for t in range(start, start + length):
+        xi = int(round(x))
+        if xi < 0 or xi + pw > mm.W:
+            break
+        bg = clip[t, y:y + ph, xi:xi + pw]
+        clip[t, y:y + ph, xi:xi + pw] = alpha * patch + (1 - alpha) * bg
+        mask[t] = True
+        boxes[t] = (y, xi, ph, pw)
+        x += direction * speed
+    return clip, mask, boxes

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Train, calibrate and export the Monitoring anomaly model on UCSD Ped2 training/ (normal only).
+
+    /usr/bin/python3 models/training/train.py            # from the repo root, defaults reproduce the card
+
+Steps: (1) train the future-frame predictor on training clips except --val-clips; (2) compute the
+per-cell raw features, their global standardisation and a per-cell profile on the fit clips;
+(3) on the held-out normal clips (+ synthetic anomalies pasted into them) fix the calibration
+(sigmoid offset/slope) and report validation figures; (4) export models/anomaly.onnx + reference.
+No test clip is read here.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+import export as ex  # noqa: E402
+import monmodel as mm  # noqa: E402
+
+DEFAULT_FEATURES = "perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3"
+
+
+def parse():
+    root = common.repo_root()
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default=os.path.normpath(os.path.join(root, "..", "shared", "datasets", "ped2")))
+    p.add_argument("--out", default=os.path.join(root, "models"), help="where anomaly.onnx + reference/ go")
+    p.add_argument("--runs", default=os.path.join(root, "models", "training", "runs"))
+    p.add_argument("--name", default="main", help="run name (folder under --runs)")
+    p.add_argument("--val-clips", default="14,15,16", help="training clips held out for validation/calibration")
+    p.add_argument("--cal-clips", default="01,02,03", help="busy training clips left out of the calibration "
+                   "profile and used (with --val-clips) as unseen normal footage for calibration")
+    p.add_argument("--iters", type=int, default=2500)
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--crop", default="64x96", help="random training crop HxW (multiples of 8)")
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--features", default=DEFAULT_FEATURES, help="raw feature channels exported, from "
+                   + ",".join(mm.RAW_NAMES))
+    p.add_argument("--eps", type=float, default=8.0, help="variance floor added in the graph")
+    p.add_argument("--beta", type=float, default=2.0, help="attention softmax temperature on the cell z-score")
+    p.add_argument("--two-sided", action="store_true", help="count deviations below the mean on every channel")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--no-export", action="store_true")
+    p.add_argument("--pred", default="", help="reuse a trained predictor state (skip training; for re-calibration)")
+    p.add_argument("--version", default="1")
+    return p.parse_args()
+
+
+def log(fh, msg):
+    line = f"[{time.strftime('%H:%M:%S')}] {msg}"
+    print(line, flush=True)
+    fh.write(line + "\n")
+    fh.flush()
+
+
+def train_predictor(model, clips, args, fh):
+    rng = np.random.RandomState(args.seed)
+    ch, cw = (int(v) for v in args.crop.split("x"))
+    wins = [(c, i) for c in clips for i in range(len(clips[c]))]
+    opt = torch.optim.Adam(model.pred.parameters(), lr=args.lr)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.iters, pct_start=0.1)
+    model.train()
+    t0 = time.time()
+    run = 0.0
+    for it in range(args.iters):
+        xs = np.empty((args.batch, mm.T, ch, cw), np.float32)
+        for b in range(args.batch):
+            c, i = wins[rng.randint(len(wins))]
+            w = clips[c][np.clip(np.arange(i - mm.T + 1, i + 1), 0, None)]
+            y, x = rng.randint(0, mm.H - ch + 1), rng.randint(0, mm.W - cw + 1)
+            w = w[:, y:y + ch, x:x + cw]
+            if rng.rand() < 0.5:
+                w = w[:, :, ::-1]
+            xs[b] = w
+        x = torch.from_numpy(xs)
+        pred, _ = model.pred(x[:, :-1])
+        loss = F.mse_loss(pred, x[:, -1:])
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        run = 0.98 * run + 0.02 * loss.item() if it else loss.item()
+        if it % 250 == 0 or it == args.iters - 1:
+            log(fh, f"iter {it:5d}  loss {run:.6f}  ({time.time() - t0:.0f}s)")
+    model.eval()
+
+
+def main():
+    args = parse()
+    torch.manual_seed(args.seed)
+    np.random.seed(args.seed)
+    torch.set_num_threads(args.threads)
+    run_dir = os.path.join(args.runs, args.name)
+    os.makedirs(run_dir, exist_ok=True)
+    fh = open(os.path.join(run_dir, "train.log"), "w")
+    log(fh, f"args {vars(args)}")
+    t_start = time.time()
+
+    clips = mm.load_split(args.data, "training", cache_dir=args.runs)
+    val_names = [c for c in args.val_clips.split(",") if c] if args.val_clips else []
+    fit = {c: v for c, v in clips.items() if c not in val_names}
+    log(fh, f"fit clips {sorted(fit)} ({sum(len(v) for v in fit.values())} frames), val clips {val_names}")
+
+    full = mm.AnomalyModel()                       # all raw channels, for training + analysis
+    if args.pred:
+        full.pred.load_state_dict(torch.load(args.pred))
+        log(fh, f"predictor loaded from {args.pred}")
+    else:
+        train_predictor(full, fit, args, fh)
+    torch.save(full.pred.state_dict(), os.path.join(run_dir, "pred.pt"))
+    log(fh, f"predictor trained in {time.time() - t_start:.0f}s")
+
+    # ---- raw features of every training clip, and of synthetic anomalies pasted into the calibration clips.
+    # Calibration clips = the busiest training clips (--cal-clips) + the held-out clips (--val-clips): the
+    # calibration profile is learned WITHOUT them, so they are unseen normal footage of the same camera,
+    # quiet and crowded, for choosing the sigmoid constants and for validation figures.
+    raw = {c: common.clip_features(full, v, raw=True) for c, v in clips.items()}
+    cal_names = [c for c in args.cal_clips.split(",") if c] + val_names
+    prof_names = [c for c in clips if c not in cal_names]
+    rng = np.random.RandomState(args.seed + 1)
+    syn = {}
+    for c in cal_names:
+        for kind in ("fast", "foreign"):
+            donor = clips[prof_names[rng.randint(len(prof_names))]]
+            sc, mask, boxes = common.paste_anomaly(clips[c], donor, rng, kind)
+            syn[f"{c}_{kind}"] = (common.clip_features(full, sc, raw=True), mask, boxes)
+    np.savez_compressed(os.path.join(run_dir, "raw_features.npz"),
+                        **{f"{'val' if c in val_names else 'fit'}_{c}": f for c, f in raw.items()},
+                        **{f"syn_{k}": f for k, (f, _, _) in syn.items()},
+                        **{f"synmask_{k}": m for k, (_, m, _) in syn.items()},
+                        **{f"synbox_{k}": np.array([b if b else (-1, -1, -1, -1) for b in bx])
+                           for k, (_, _, bx) in syn.items()})
+
+    # ---- the exported model: selected channels, global standardisation from the predictor's fit clips
+    names = args.features.split(",")
+    sel = [mm.RAW_NAMES.index(n) for n in names]
+    model = mm.AnomalyModel(select=sel, onesided=not args.two_sided)
+    osv = model.onesided.numpy()
+    model.pred.load_state_dict(full.pred.state_dict())
+    allfit = np.concatenate([raw[c][:, sel] for c in fit])
+    g_mean = allfit.mean((0, 2, 3))
+    g_std = allfit.std((0, 2, 3)) + 1e-6
+    model.g_mean.copy_(torch.from_numpy(g_mean))
+    model.g_std.copy_(torch.from_numpy(g_std))
+    model.eps.fill_(args.eps)
+    model.beta.fill_(args.beta)
+    stdz = lambda f: (f[:, sel] - g_mean[None, :, None, None]) / g_std[None, :, None, None]
+    mean, var = common.welford_profile([stdz(raw[c]) for c in prof_names])
+    dist = lambda f: mm.distances_np(stdz(f), mean, var, args.eps, osv)
+
+    report = {"features": names, "onesided": osv.tolist(), "eps": args.eps, "beta": args.beta,
+              "calibration_profile_clips": prof_names, "calibration_clips": cal_names}
+    s_norm = {c: dist(raw[c]) for c in cal_names}
+    cells = np.concatenate(list(s_norm.values()))
+    q = {p: float(np.quantile(cells, p)) for p in (0.5, 0.99, 0.999)}
+    s_syn = {k: dist(f) for k, (f, _, _) in syn.items()}
+    syn_max = np.concatenate([s_syn[k].reshape(len(m), -1).max(1)[m] for k, (_, m, _) in syn.items()])
+    b = q[0.999]                                         # 1 normal unseen cell in 1000 is above 0.5
+    a = 6.0 / max(float(np.quantile(syn_max, 0.99)) - b, 1e-3)   # no saturation below the 99th pct
+    model.cal_a.fill_(a)
+    model.cal_b.fill_(b)
+    report.update(cell_quantiles=q, synthetic_frame_max_s_q50_q99=[float(np.quantile(syn_max, 0.5)),
+                  float(np.quantile(syn_max, 0.99))], cal_a=a, cal_b=b)
+    normal = np.concatenate([common.score_np(s, a, b, args.beta)[2] for s in s_norm.values()])
+    for kind in ("fast", "foreign"):
+        pos, hits = [], []
+        for k, (_, m, bx) in syn.items():
+            if not k.endswith(kind):
+                continue
+            s = s_syn[k]
+            pos.append(common.score_np(s, a, b, args.beta)[2][m])
+            for t in np.where(m)[0]:
+                cy, cx = np.unravel_index(np.argmax(s[t]), s[t].shape)
+                y, x, ph, pw = bx[t]
+                hits.append(y - mm.CELL < cy * mm.CELL + mm.CELL // 2 < y + ph + mm.CELL and
+                            x - mm.CELL < cx * mm.CELL + mm.CELL // 2 < x + pw + mm.CELL)
+        pos = np.concatenate(pos)
+        report[f"val_synthetic_{kind}_auc"] = common.auc(np.r_[normal, pos],
+                                                         np.r_[np.zeros(len(normal)), np.ones(len(pos))])
+        report[f"val_synthetic_{kind}_top_cell_hit"] = float(np.mean(hits))
+    report["val_normal_score_quantiles"] = {p: float(np.quantile(normal, p)) for p in (0.5, 0.9, 0.99)}
+    report["val_normal_cells_above_0.5"] = float(np.mean(
+        np.concatenate([common.score_np(s, a, b, args.beta)[0].ravel() for s in s_norm.values()]) > 0.5))
+    log(fh, "validation " + json.dumps(report))
+    report["train_seconds"] = time.time() - t_start
+    with open(os.path.join(run_dir, "report.json"), "w") as f:
+        json.dump(report, f, indent=1)
+    torch.save(model.state_dict(), os.path.join(run_dir, "model.pt"))
+
+    if not args.no_export:
+        path, meta = ex.export(model, args.out, "monitoring-ped2-predcell", args.version,
+                               "Ped2 future-frame-prediction + motion per-cell features, diagonal Gaussian "
+                               f"profile distance; trained on UCSD Ped2 training clips except {val_names}")
+        log(fh, f"exported {path} {meta}")
+    log(fh, f"total {time.time() - t_start:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
