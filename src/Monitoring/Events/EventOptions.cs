@@ -20,6 +20,9 @@ public sealed class EventOptions
     public double UpdateIntervalSeconds { get; set; } = 10;
     /// <summary>An "update" is sent early when the frame's peak exceeds the last sent peak by this much.</summary>
     public float UpdatePeakRise { get; set; } = 0.1f;
+
+    /// <summary>Join and peak-rise updates come at most this often (seconds of capture time); 0 = at once.</summary>
+    public double MinUpdateGapSeconds { get; set; } = 2;
     /// <summary>After "end", a confirmation in the same camera zone within this many seconds re-opens the event.</summary>
     public double CooldownSeconds { get; set; } = 30;
 
@@ -31,6 +34,7 @@ public sealed class EventOptions
         if (EndAfterQuietFrames < 1) errors.Add($"{path}.endAfterQuietFrames is {EndAfterQuietFrames}: use 1 or more.");
         if (!(IouThreshold > 0 && IouThreshold <= 1)) errors.Add($"{path}.iouThreshold is {IouThreshold}: use a value in (0, 1], e.g. 0.25.");
         if (!(UpdateIntervalSeconds >= 0)) errors.Add($"{path}.updateIntervalSeconds is {UpdateIntervalSeconds}: use 0 or more.");
+        if (!(MinUpdateGapSeconds >= 0)) errors.Add($"{path}.minUpdateGapSeconds is {MinUpdateGapSeconds}: use 0 or more.");
         if (!(UpdatePeakRise >= 0)) errors.Add($"{path}.updatePeakRise is {UpdatePeakRise}: use 0 or more.");
         if (!(CooldownSeconds >= 0)) errors.Add($"{path}.cooldownSeconds is {CooldownSeconds}: use 0 or more.");
         return errors;

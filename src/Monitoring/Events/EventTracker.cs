@@ -15,7 +15,8 @@ namespace Monitoring.Events;
 /// sequence continues); otherwise a new event starts ("new"). Regions outside every zone share the camera-wide key.</item>
 /// <item>While open, an "update" is sent when a track joined, when the frame's peak exceeds the last sent peak by
 /// <see cref="EventOptions.UpdatePeakRise"/>, or when <see cref="EventOptions.UpdateIntervalSeconds"/> of capture time
-/// passed since the last message, and only on frames where the event has a region.</item>
+/// passed since the last message, and only on frames where the event has a region. Join and peak-rise updates wait
+/// until <see cref="EventOptions.MinUpdateGapSeconds"/> have passed since the last message (a busy scene is not a flood).</item>
 /// <item>A confirmed track is dropped after m consecutive unmatched frames; the event ends ("end") when its last track is
 /// dropped. Its cooldown runs until end time + <see cref="EventOptions.CooldownSeconds"/>.</item>
 /// </list>
@@ -119,9 +120,10 @@ public sealed class EventTracker
                 (messages ??= []).Add(Message(ev, reopened ? AlertLifecycle.Update : AlertLifecycle.New, frame, current, reopened, ended: null));
                 continue;
             }
-            bool due = _joined.Contains(ev)
-                || peak >= ev.LastSentPeak + _options.UpdatePeakRise
-                || (now - ev.LastSentAt).TotalSeconds >= _options.UpdateIntervalSeconds;
+            var sinceLast = (now - ev.LastSentAt).TotalSeconds;
+            bool due = sinceLast >= _options.UpdateIntervalSeconds
+                || (sinceLast >= _options.MinUpdateGapSeconds
+                    && (_joined.Contains(ev) || peak >= ev.LastSentPeak + _options.UpdatePeakRise));
             if (due) (messages ??= []).Add(Message(ev, AlertLifecycle.Update, frame, current, reopened: false, ended: null));
         }
         _cooling.RemoveAll(ev => ev.CooldownUntil < now);

@@ -85,6 +85,22 @@ public class EventTrackerTests
         Assert.Single(script.Messages.Select(m => m.EventId).Distinct());
     }
 
+    [Theory]
+    [InlineData(0, "new,update,update,update,update")]
+    [InlineData(5, "new,update")]
+    public void Joins_in_a_busy_scene_are_rate_limited_by_the_minimum_update_gap(double gap, string expected)
+    {
+        var options = Options(updateInterval: 1000);
+        options.MinUpdateGapSeconds = gap;
+        var script = new EventScript(options);
+        // A steady blob, and a new blob appearing every frame (each confirmed one frame later and joining the event).
+        (int, int, int, int)[] others = [(0, 0, 2, 2), (13, 0, 2, 2), (0, 9, 2, 2), (13, 9, 2, 2), (7, 0, 2, 2)];
+        for (var t = 0; t < 7; t++)
+            script.Frame([Blob, .. others.Take(Math.Max(0, t - 1))]);
+        Assert.Equal(expected, script.Types);
+        Assert.Single(script.Messages.Select(m => m.EventId).Distinct());
+    }
+
     [Fact]
     public void Jumping_blob_without_overlap_in_the_same_zone_joins_the_open_event()
     {
