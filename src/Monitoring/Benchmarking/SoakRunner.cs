@@ -68,8 +68,13 @@ public static class SoakRunner
         }
 
         var elapsed = clock.Elapsed.TotalMinutes;
-        // Warm-up: the first 10 % of the soak, at least 2 minutes (arenas, pools, caches and the JIT settle).
+        // Warm-up: the first 10 % of the soak (at least 2 minutes: arenas, pools, caches and the JIT settle), and at
+        // least until the first full (gen-2) collection after that: before it, the managed heap has not yet found its
+        // steady size, and RSS measured from there reads the heap's first growth as a leak.
         var warmupMinutes = Math.Min(elapsed / 2, Math.Max(2, elapsed * 0.10));
+        var gen2AtWarmup = samples.FirstOrDefault(s => s.Seconds >= warmupMinutes * 60)?.Gen2 ?? 0;
+        var firstFull = samples.FirstOrDefault(s => s.Seconds >= warmupMinutes * 60 && s.Gen2 > gen2AtWarmup);
+        if (firstFull is not null) warmupMinutes = Math.Min(elapsed / 2, Math.Max(warmupMinutes, firstFull.Seconds / 60));
         var steady = samples.Where(s => s.Seconds >= warmupMinutes * 60).ToList();
         if (steady.Count < 4) steady = samples;
         var k = Math.Max(1, Math.Min(5, steady.Count / 4));
