@@ -55,6 +55,48 @@ def auc(scores, labels):
     return float((ranks[labels].sum() - npos * (npos + 1) / 2.0) / (npos * nneg))
 
 
+def paste_far_fast(clip, donor, rng, speed=(1.5, 2.5), scale=(0.35, 0.5), rows=(44, 59)):
+    """v3 realistic far-field anomaly: a donor patch (likely a pedestrian) shrunk to the size of a
+    far-field person (9-13 px tall at 128 rows), on the far part of the walkway (top row 44-58), moving
+    sideways at `speed` px/frame (a far pedestrian moves ~1 px/frame: 1.5-2.5x walking speed by default)
+    with a small vertical drift. Separate RNG path: v2's paste_anomaly draw order is unchanged."""
+    clip = clip.copy()
+    n = len(clip)
+    ph, pw = 26, 16
+    j = rng.randint(1, len(donor))
+    diff = np.abs(donor[j] - donor[j - 1])
+    integ = np.pad(diff, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    box = integ[ph:, pw:] - integ[:-ph, pw:] - integ[ph:, :-pw] + integ[:-ph, :-pw]
+    y0, x0 = np.unravel_index(np.argmax(box), box.shape)
+    patch = donor[j, y0:y0 + ph, x0:x0 + pw].copy()
+    sc = rng.uniform(*scale)
+    ph, pw = max(int(round(ph * sc)), 4), max(int(round(pw * sc)), 3)
+    patch = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
+    sp = rng.uniform(*speed)
+    vy = rng.uniform(-0.15, 0.15)
+    ay = np.minimum(np.arange(ph) + 1, ph - np.arange(ph)) / 2.0
+    ax = np.minimum(np.arange(pw) + 1, pw - np.arange(pw)) / 2.0
+    alpha = np.clip(np.minimum(ay[:, None], ax[None, :]), 0, 1).astype(np.float32)
+    start = rng.randint(n // 4, n // 2)
+    length = min(n - start, 60)
+    y = float(rng.randint(*rows))
+    direction = 1 if rng.rand() < 0.5 else -1
+    x = 5.0 if direction > 0 else mm.W - pw - 5.0
+    mask = np.zeros(n, bool)
+    boxes = [None] * n
+    for t in range(start, start + length):
+        xi, yi = int(round(x)), int(round(y))
+        if xi < 0 or xi + pw > mm.W:
+            break
+        bg = clip[t, yi:yi + ph, xi:xi + pw]
+        clip[t, yi:yi + ph, xi:xi + pw] = alpha * patch + (1 - alpha) * bg
+        mask[t] = True
+        boxes[t] = (yi, xi, ph, pw)
+        x += direction * sp
+        y += vy
+    return clip, mask, boxes
+
+
 def paste_anomaly(clip, donor, rng, kind):
     """Synthetic anomaly in a normal clip (model resolution). Returns (clip', abnormal mask [F], boxes).
 

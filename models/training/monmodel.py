@@ -103,7 +103,10 @@ class Predictor(nn.Module):
 
 # Names of the raw per-cell feature channels the graph can compute (before selection).
 RAW_NAMES = (["perr_mean", "perr_max3", "perr_cellmax", "mot1", "mot2", "mot4", "mot1_max3",
-              "grad", "int"] + [f"code{i}" for i in range(CODE)])
+              "grad", "int"] + [f"code{i}" for i in range(CODE)]
+             # v3 candidates: fine-scale (worst 2x2 block of the cell) motion, and temporal persistence
+             + ["mot1_cmax", "mot2_cmax", "mot4_cmax", "mot1_cmax_max3", "perr_cmax_max3",
+                "persist", "trail_cmax", "perr_c4max", "perr_c4max_max3"])
 
 
 class AnomalyModel(nn.Module):
@@ -132,31 +135,65 @@ class AnomalyModel(nn.Module):
     def dim(self):
         return int(self.select.numel())
 
-    def raw_features(self, frames):
+    def raw_features(self, frames, names=None):
+        """[N, len(names), GH, GW] raw (log) per-cell channels; only the requested ones are computed,
+        so the exported graph contains only the selected features' operations."""
+        names = list(RAW_NAMES) if names is None else list(names)
         cur = frames[:, -1:]
-        past = frames[:, :-1]
-        pred, code = self.pred(past)
-        err = (pred - cur) ** 2
+        memo = {}
+
+        def get(key, fn):
+            if key not in memo:
+                memo[key] = fn()
+            return memo[key]
+
         cellpool = lambda z: F.avg_pool2d(z, CELL)
         max3 = lambda z: F.max_pool2d(z, 3, 1, 1)
-        perr = cellpool(err)
-        perr_cmax = F.max_pool2d(F.avg_pool2d(err, 2), CELL // 2)   # worst 2x2 block in the cell
-        m1 = cellpool((cur - frames[:, -2:-1]).abs())
-        m2 = cellpool((cur - frames[:, -3:-2]).abs())
-        m4 = cellpool((cur - frames[:, 0:1]).abs())
-        gx = cur[:, :, :, 1:] - cur[:, :, :, :-1]
-        gy = cur[:, :, 1:, :] - cur[:, :, :-1, :]
-        grad = cellpool(F.pad(gx.abs(), (0, 1, 0, 0))) + cellpool(F.pad(gy.abs(), (0, 0, 0, 1)))
-        inten = cellpool(cur)
+        cmax = lambda z: F.max_pool2d(F.avg_pool2d(z, 2), CELL // 2)    # worst 2x2 block of the cell
         lg = lambda z, c: torch.log(z + c)
-        raw = torch.cat([lg(perr, 1e-4), lg(max3(perr), 1e-4), lg(perr_cmax, 1e-4),
-                         lg(m1, 1e-3), lg(m2, 1e-3), lg(m4, 1e-3), lg(max3(m1), 1e-3),
-                         lg(grad, 1e-3), inten, code], 1)
-        return raw
+        pred = lambda: get("pred", lambda: self.pred(frames[:, :-1]))
+        err = lambda: get("err", lambda: (pred()[0] - cur) ** 2)
+        perr = lambda: get("perr", lambda: cellpool(err()))
+        perr_cmax = lambda: get("perr_cmax", lambda: cmax(err()))
+        perr_c4 = lambda: get("perr_c4", lambda: F.max_pool2d(F.avg_pool2d(err(), 4), CELL // 4))
+        dlag = lambda k: get(f"d{k}", lambda: (cur - frames[:, -1 - k:frames.shape[1] - k]).abs())
+        m1 = lambda: get("m1", lambda: cellpool(dlag(1)))
+        m1c = lambda: get("m1c", lambda: cmax(dlag(1)))
+        cons = lambda: get("cons", lambda: (frames[:, 1:] - frames[:, :-1]).abs())   # [N, T-1, H, W]
+
+        def grad():
+            gx = cur[:, :, :, 1:] - cur[:, :, :, :-1]
+            gy = cur[:, :, 1:, :] - cur[:, :, :-1, :]
+            return cellpool(F.pad(gx.abs(), (0, 1, 0, 0))) + cellpool(F.pad(gy.abs(), (0, 0, 0, 1)))
+
+        fns = {
+            "perr_mean": lambda: lg(perr(), 1e-4),
+            "perr_max3": lambda: lg(max3(perr()), 1e-4),
+            "perr_cellmax": lambda: lg(perr_cmax(), 1e-4),
+            "mot1": lambda: lg(m1(), 1e-3),
+            "mot2": lambda: lg(cellpool(dlag(2)), 1e-3),
+            "mot4": lambda: lg(cellpool(dlag(T - 1)), 1e-3),
+            "mot1_max3": lambda: lg(max3(m1()), 1e-3),
+            "grad": lambda: lg(grad(), 1e-3),
+            "int": lambda: cellpool(cur),
+            "mot1_cmax": lambda: lg(m1c(), 1e-3),
+            "mot2_cmax": lambda: lg(cmax(dlag(2)), 1e-3),
+            "mot4_cmax": lambda: lg(cmax(dlag(T - 1)), 1e-3),
+            "mot1_cmax_max3": lambda: lg(max3(m1c()), 1e-3),
+            "perr_cmax_max3": lambda: lg(max3(perr_cmax()), 1e-4),
+            # moving in EVERY consecutive pair of the window (3x3-cell neighbourhood, worst 2x2 block)
+            "persist": lambda: lg(torch.min(max3(F.max_pool2d(F.avg_pool2d(cons(), 2), CELL // 2)), 1,
+                                            keepdim=True)[0], 1e-3),
+            "trail_cmax": lambda: lg(cmax(cons().mean(1, keepdim=True)), 1e-3),   # motion trail
+            "perr_c4max": lambda: lg(perr_c4(), 1e-4),
+            "perr_c4max_max3": lambda: lg(max3(perr_c4()), 1e-4),
+        }
+        for i in range(CODE):
+            fns[f"code{i}"] = (lambda i=i: pred()[1][:, i:i + 1])
+        return torch.cat([fns[n]() for n in names], 1)
 
     def features(self, frames):
-        raw = self.raw_features(frames)
-        f = torch.index_select(raw, 1, self.select)
+        f = self.raw_features(frames, [RAW_NAMES[i] for i in self.select.tolist()])
         return (f - self.g_mean.view(1, -1, 1, 1)) / self.g_std.view(1, -1, 1, 1)
 
     def forward(self, frames, profile_mean, profile_var):

@@ -24,7 +24,7 @@ import common  # noqa: E402
 import export as ex  # noqa: E402
 import monmodel as mm  # noqa: E402
 
-DEFAULT_FEATURES = "perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3"
+DEFAULT_FEATURES = "perr_mean,perr_max3,perr_c4max"   # v3 (v2: perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3)
 
 
 def parse():
@@ -50,7 +50,7 @@ def parse():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--no-export", action="store_true")
     p.add_argument("--pred", default="", help="reuse a trained predictor state (skip training; for re-calibration)")
-    p.add_argument("--version", default="1")
+    p.add_argument("--version", default="3")
     return p.parse_args()
 
 
@@ -132,6 +132,13 @@ def main():
             donor = clips[prof_names[rng.randint(len(prof_names))]]
             sc, mask, boxes = common.paste_anomaly(clips[c], donor, rng, kind)
             syn[f"{c}_{kind}"] = (common.clip_features(full, sc, raw=True), mask, boxes)
+    # v3: realistic far-field fast anomalies (own RNG stream, so the draws above are those of v2);
+    # reported only, the calibration constants use fast + foreign as in v2
+    rng_far = np.random.RandomState(args.seed + 2)
+    for c in cal_names:
+        donor = clips[prof_names[rng_far.randint(len(prof_names))]]
+        sc, mask, boxes = common.paste_far_fast(clips[c], donor, rng_far)
+        syn[f"{c}_farfast"] = (common.clip_features(full, sc, raw=True), mask, boxes)
     np.savez_compressed(os.path.join(run_dir, "raw_features.npz"),
                         **{f"{'val' if c in val_names else 'fit'}_{c}": f for c, f in raw.items()},
                         **{f"syn_{k}": f for k, (f, _, _) in syn.items()},
@@ -162,7 +169,8 @@ def main():
     cells = np.concatenate(list(s_norm.values()))
     q = {p: float(np.quantile(cells, p)) for p in (0.5, 0.99, 0.999)}
     s_syn = {k: dist(f) for k, (f, _, _) in syn.items()}
-    syn_max = np.concatenate([s_syn[k].reshape(len(m), -1).max(1)[m] for k, (_, m, _) in syn.items()])
+    syn_max = np.concatenate([s_syn[k].reshape(len(m), -1).max(1)[m] for k, (_, m, _) in syn.items()
+                              if not k.endswith("farfast")])
     b = q[0.999]                                         # 1 normal unseen cell in 1000 is above 0.5
     a = 6.0 / max(float(np.quantile(syn_max, 0.99)) - b, 1e-3)   # no saturation below the 99th pct
     model.cal_a.fill_(a)
@@ -170,10 +178,10 @@ def main():
     report.update(cell_quantiles=q, synthetic_frame_max_s_q50_q99=[float(np.quantile(syn_max, 0.5)),
                   float(np.quantile(syn_max, 0.99))], cal_a=a, cal_b=b)
     normal = np.concatenate([common.score_np(s, a, b, args.beta)[2] for s in s_norm.values()])
-    for kind in ("fast", "foreign"):
+    for kind in ("fast", "foreign", "farfast"):
         pos, hits = [], []
         for k, (_, m, bx) in syn.items():
-            if not k.endswith(kind):
+            if k.split("_")[1] != kind:
                 continue
             s = s_syn[k]
             pos.append(common.score_np(s, a, b, args.beta)[2][m])
@@ -197,7 +205,7 @@ def main():
 
     if not args.no_export:
         path, meta = ex.export(model, args.out, "monitoring-ped2-predcell", args.version,
-                               "Ped2 future-frame-prediction + motion per-cell features, diagonal Gaussian "
+                               f"Ped2 future-frame-prediction error per-cell features ({args.features}), diagonal Gaussian "
                                f"profile distance; trained on UCSD Ped2 training clips except {val_names}")
         log(fh, f"exported {path} {meta}")
     log(fh, f"total {time.time() - t_start:.0f}s")
