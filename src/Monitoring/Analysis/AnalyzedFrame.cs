@@ -29,6 +29,11 @@ public sealed class AnalyzedFrame : IDisposable
     private int MapLength { get; }
     /// <summary>True while the camera is still learning its profile: nothing is alerted.</summary>
     public bool Learning { get; }
+    /// <summary>
+    /// True while the camera's frame window still holds padding instead of real past frames (the first T−1 frames
+    /// after a start or reconnect): the model sees a sudden "motion" that is not there, so nothing is alerted.
+    /// </summary>
+    public bool WarmingUp { get; init; }
     /// <summary>The profile the frame was scored against ("learning" while learning).</summary>
     public string ProfileVersion { get; }
     /// <summary>The pooled map array (may be longer than CellsW × CellsH); valid until <see cref="Dispose"/>.</summary>

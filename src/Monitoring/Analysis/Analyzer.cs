@@ -40,7 +40,7 @@ public sealed class Analyzer
     private async Task Loop(CancellationToken stop)
     {
         var batch = _model.CreateBatch(_modelOptions.MaxBatchSize);
-        var members = new (CameraAnalysisState Camera, Frame Frame)[batch.Capacity];
+        var members = new (CameraAnalysisState Camera, Frame Frame, bool WarmingUp)[batch.Capacity];
         var rr = 0;
         try
         {
@@ -66,7 +66,8 @@ public sealed class Analyzer
                         }
                         cam.Window.Push(frame.Grey, frame.Segment);
                         batch.Add(cam.Window, cam.Profile);
-                        members[n++] = (cam, frame);
+                        // Until the window holds T real frames its past is padding (a stream start, a reconnect).
+                        members[n++] = (cam, frame, cam.Window.Count < cam.Window.T);
                     }
                     rr = (rr + 1) % _cameras.Length;
                     if (n >= batch.Capacity || Stopwatch.GetTimestamp() >= deadline) break;
@@ -83,14 +84,14 @@ public sealed class Analyzer
                 _metrics.RecordInference(n, Stopwatch.GetElapsedTime(t0).TotalSeconds);
                 for (var i = 0; i < n; i++)
                 {
-                    var (cam, frame) = members[i];
+                    var (cam, frame, warmingUp) = members[i];
                     members[i] = default;
                     var learning = cam.Learning;
                     if (learning) cam.Learn(batch.FeaturesOf(i));
                     cam.AnalysedFrames++;
                     _metrics.FrameAnalysed(cam.Source.Id);
                     var result = new AnalyzedFrame(frame, batch.Score[i], batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
-                        cam.Profile?.Version ?? "learning");
+                        cam.Profile?.Version ?? "learning") { WarmingUp = warmingUp };
                     await _output.WriteAsync(result, CancellationToken.None);
                 }
             }

@@ -59,6 +59,9 @@ public static class EvalCommand
         return 0;
     }
 
+    /// <summary>NaN (no abnormal or no normal frame: AUC undefined) is written as null; JSON has no NaN.</summary>
+    private static double? OrNull(double v) => double.IsNaN(v) ? null : v;
+
     private static string Fmt(double v) => double.IsNaN(v) ? "nan" : v.ToString("0.0000", CultureInfo.InvariantCulture);
 
     private static void WriteOutputs(Evaluator.Report report, string outDir, int cellsW, int cellsH)
@@ -69,8 +72,8 @@ public static class EvalCommand
             model = report.Model, model_sha256 = report.ModelSha256, model_version = report.ModelVersion, provider = report.Provider,
             train_clips = report.TrainClips, train_frames = report.TrainFrames, learn_seconds = report.LearnSeconds,
             test_clips = report.TestClips, test_frames = report.TestFrames, score_seconds = report.ScoreSeconds,
-            frame_auc_micro = report.FrameAucMicro, frame_auc_clipnorm = report.FrameAucClipNorm,
-            clips = report.Clips.Select(c => new { name = c.Name, frames = c.Scores.Length, abnormal = c.Labels.Count(l => l), auc = double.IsNaN(c.Auc) ? (double?)null : c.Auc, scores = c.Scores, labels = c.Labels }),
+            frame_auc_micro = OrNull(report.FrameAucMicro), frame_auc_clipnorm = OrNull(report.FrameAucClipNorm),
+            clips = report.Clips.Select(c => new { name = c.Name, frames = c.Scores.Length, abnormal = c.Labels.Count(l => l), auc = OrNull(c.Auc), scores = c.Scores, map_peaks = c.MapPeaks, labels = c.Labels }),
         };
         File.WriteAllText(Path.Combine(outDir, "report.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
 

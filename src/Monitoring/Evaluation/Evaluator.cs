@@ -12,6 +12,8 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         /// <summary>The most anomalous abnormal frame (for a localisation snapshot): index and its map.</summary>
         public long PeakFrame { get; init; } = -1;
         public float[]? PeakMap { get; init; }
+        /// <summary>Per frame, the highest cell of the anomaly map (what region thresholds act on).</summary>
+        public double[] MapPeaks { get; init; } = [];
     }
 
     public sealed record Report(
@@ -41,6 +43,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
 
         var scores = test.Select(_ => new List<double>()).ToArray();
         var indices = test.Select(_ => new List<long>()).ToArray();
+        var mapPeaks = test.Select(_ => new List<double>()).ToArray();
         var peak = new (double Score, long Frame, float[]? Map)[test.Count];
         for (var i = 0; i < peak.Length; i++) peak[i] = (double.NegativeInfinity, -1, null);
         var clock = Stopwatch.StartNew();
@@ -48,6 +51,10 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         {
             var s = batch.Score[slot];
             scores[clip].Add(s);
+            var map = batch.AnomalyMapOf(slot);
+            var top = 0f;
+            foreach (var v in map) top = Math.Max(top, v);
+            mapPeaks[clip].Add(top);
             indices[clip].Add(frame);
             if (s > peak[clip].Score && labels.IsAbnormal(test[clip].Name, frame))
                 peak[clip] = (s, frame, batch.AnomalyMapOf(slot).ToArray());
@@ -65,6 +72,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
             {
                 PeakFrame = peak[c].Frame,
                 PeakMap = peak[c].Map,
+                MapPeaks = mapPeaks[c].ToArray(),
             });
             allScores.AddRange(scores[c]);
             allLabels.AddRange(lab);

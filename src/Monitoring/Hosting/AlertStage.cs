@@ -77,7 +77,7 @@ public sealed class AlertStage : IAlertStage
             {
                 using (f)
                 {
-                    if (f.Learning) continue;
+                    if (f.Learning || f.WarmingUp) continue;
                     await ObserveAsync(f, cancellation);
                 }
             }

@@ -2,12 +2,12 @@ namespace Monitoring.Regions;
 
 /// <summary>
 /// How one camera's anomaly map becomes regions. JSON:
-/// <c>{ "threshold": 0.5, "minAreaCells": 1, "minAreaPixels": 0, "masks": [ { "points": [...] } ], "zones": [ { "name": "door", "threshold": 0.4, "points": [...] } ] }</c>.
+/// <c>{ "threshold": 0.9, "minAreaCells": 1, "minAreaPixels": 0, "masks": [ { "points": [...] } ], "zones": [ { "name": "door", "threshold": 0.4, "points": [...] } ] }</c>.
 /// A region must reach both minimums.
 /// </summary>
 public sealed class RegionOptions
 {
-    public float Threshold { get; set; } = 0.5f;
+    public float Threshold { get; set; } = 0.9f;
     public int MinAreaCells { get; set; } = 1;
     public long MinAreaPixels { get; set; }
     public MaskOptions[] Masks { get; set; } = [];

@@ -7,7 +7,7 @@ namespace Monitoring.Tests.Events;
 /// <summary>Feeds a tracker one frame per second from synthetic blob maps (16×12 map on a 160×120 frame).</summary>
 internal sealed class EventScript(EventOptions options, RegionOptions? regions = null)
 {
-    private readonly RegionExtractor _extractor = new(regions ?? new RegionOptions());
+    private readonly RegionExtractor _extractor = new(regions ?? new RegionOptions { Threshold = 0.5f });
     private long _frame;
 
     public EventTracker Tracker { get; } = new("cam", options, "model-1", "profile-1");

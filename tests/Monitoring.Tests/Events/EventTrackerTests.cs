@@ -143,6 +143,7 @@ public class EventTrackerTests
     {
         var regions = new RegionOptions
         {
+            Threshold = 0.5f,
             Zones =
             [
                 new ZoneOptions { Name = "left", Points = SyntheticMaps.Rect(0, 0, 80, 120) },

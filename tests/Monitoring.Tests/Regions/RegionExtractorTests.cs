@@ -1,3 +1,4 @@
+// Extraction logic is tested at threshold 0.5 (the synthetic maps are drawn for it); the product default is 0.9.
 using Monitoring.Regions;
 
 namespace Monitoring.Tests.Regions;
@@ -15,55 +16,55 @@ public class RegionExtractorTests
                 "........",
                 "..##....",
                 "..##....",
-                "........"], 800, 400, new RegionOptions(),
+                "........"], 800, 400, new RegionOptions { Threshold = 0.5f },
             [(new PixelBox(200, 100, 200, 200), 4, null)]),
         new Case("two separate blobs", [
                 "##......",
                 "##......",
                 "......##",
-                "......##"], 800, 400, new RegionOptions(),
+                "......##"], 800, 400, new RegionOptions { Threshold = 0.5f },
             [(new PixelBox(0, 0, 200, 200), 4, null), (new PixelBox(600, 200, 200, 200), 4, null)]),
         new Case("blobs touching diagonally merge (8-connected)", [
                 "##......",
                 "##......",
                 "..##....",
-                "..##...."], 800, 400, new RegionOptions(),
+                "..##...."], 800, 400, new RegionOptions { Threshold = 0.5f },
             [(new PixelBox(0, 0, 400, 400), 8, null)]),
         new Case("below threshold is nothing", [
                 "........",
                 "..44....",
-                "........"], 800, 300, new RegionOptions(),
+                "........"], 800, 300, new RegionOptions { Threshold = 0.5f },
             []),
         new Case("mask removes a blob", [
                 "##......",
                 "##......",
                 "......##",
-                "......##"], 800, 400, new RegionOptions { Masks = [new MaskOptions { Points = SyntheticMaps.Rect(550, 150, 300, 300) }] },
+                "......##"], 800, 400, new RegionOptions { Threshold = 0.5f, Masks = [new MaskOptions { Points = SyntheticMaps.Rect(550, 150, 300, 300) }] },
             [(new PixelBox(0, 0, 200, 200), 4, null)]),
         new Case("zone threshold applies inside the zone only", [
                 "44......",
                 "44......",
                 "......44",
-                "......44"], 800, 400, new RegionOptions { Zones = [new ZoneOptions { Name = "door", Threshold = 0.3f, Points = SyntheticMaps.Rect(0, 0, 250, 250) }] },
+                "......44"], 800, 400, new RegionOptions { Threshold = 0.5f, Zones = [new ZoneOptions { Name = "door", Threshold = 0.3f, Points = SyntheticMaps.Rect(0, 0, 250, 250) }] },
             [(new PixelBox(0, 0, 200, 200), 4, "door")]),
         new Case("zone named by the peak cell", [
                 "5559....",
-                "........"], 800, 200, new RegionOptions { Zones = [new ZoneOptions { Name = "right", Points = SyntheticMaps.Rect(300, 0, 500, 200) }] },
+                "........"], 800, 200, new RegionOptions { Threshold = 0.5f, Zones = [new ZoneOptions { Name = "right", Points = SyntheticMaps.Rect(300, 0, 500, 200) }] },
             [(new PixelBox(0, 0, 400, 100), 4, "right")]),
         new Case("minimum area in cells", [
                 "#.......",
                 "......##",
-                "......##"], 800, 300, new RegionOptions { MinAreaCells = 2 },
+                "......##"], 800, 300, new RegionOptions { Threshold = 0.5f, MinAreaCells = 2 },
             [(new PixelBox(600, 100, 200, 200), 4, null)]),
         new Case("minimum area in source pixels", [
                 "#.......",
                 "......##",
-                "......##"], 800, 300, new RegionOptions { MinAreaPixels = 20_000 },
+                "......##"], 800, 300, new RegionOptions { Threshold = 0.5f, MinAreaPixels = 20_000 },
             [(new PixelBox(600, 100, 200, 200), 4, null)]),
         new Case("non-integer scale clamps to the frame", [
                 "......#",
                 "......#",
-                "......#"], 640, 480, new RegionOptions(),
+                "......#"], 640, 480, new RegionOptions { Threshold = 0.5f },
             [(new PixelBox(548, 0, 92, 480), 3, null)]),
     };
 
@@ -92,7 +93,7 @@ public class RegionExtractorTests
             "....",
             ".69.",
             ".78.");
-        var regions = new RegionExtractor(new RegionOptions()).Extract(SyntheticMaps.Frame(map, 4, 3, 400, 300));
+        var regions = new RegionExtractor(new RegionOptions { Threshold = 0.5f }).Extract(SyntheticMaps.Frame(map, 4, 3, 400, 300));
         var region = Assert.Single(regions);
         Assert.Equal(0.9f, region.Peak, 5);
         Assert.Equal(0.75f, region.Mean, 5);
@@ -103,7 +104,7 @@ public class RegionExtractorTests
     [Fact]
     public void Buffers_are_reused_across_frames_and_rebuilt_on_size_change()
     {
-        var extractor = new RegionExtractor(new RegionOptions());
+        var extractor = new RegionExtractor(new RegionOptions { Threshold = 0.5f });
         var small = SyntheticMaps.Frame(SyntheticMaps.Blobs(4, 4, (1, 1, 1, 1, 1f)), 4, 4, 40, 40);
         var large = SyntheticMaps.Frame(SyntheticMaps.Blobs(8, 8, (6, 6, 2, 2, 1f)), 8, 8, 80, 80);
         Assert.Equal(new PixelBox(10, 10, 10, 10), Assert.Single(extractor.Extract(small)).Box);
