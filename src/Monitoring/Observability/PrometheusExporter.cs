@@ -44,11 +44,32 @@ public sealed class PrometheusExporter : IDisposable
         public readonly double[]? Bounds = buckets;
     }
 
+    // Per-measurement work stays allocation-free in steady state: the common cases (no tag, one tag) find their
+    // series through caches keyed by value tuples; only a first sighting formats the label string.
+    private readonly ConcurrentDictionary<Instrument, Series> _untagged = new();
+    private readonly ConcurrentDictionary<(Instrument, string, object), Series> _oneTag = new();
+
     private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var labels = FormatLabels(tags);
-        var isHistogram = instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal);
-        var series = _series.GetOrAdd((instrument.Name, labels), _ => new Series(isHistogram ? (instrument.Unit == "s" ? SecondsBuckets : CountBuckets) : null));
+        Series? series;
+        if (instrument.IsObservable)
+        {
+            // Read at scrape time only (their series are dropped and rebuilt per scrape): no caching.
+            series = SeriesFor(instrument, FormatLabels(tags));
+        }
+        else if (tags.Length == 0)
+        {
+            if (!_untagged.TryGetValue(instrument, out series)) _untagged[instrument] = series = SeriesFor(instrument, "");
+        }
+        else if (tags.Length == 1 && tags[0].Value is { } tagValue)
+        {
+            var key = (instrument, tags[0].Key, tagValue);
+            if (!_oneTag.TryGetValue(key, out series)) _oneTag[key] = series = SeriesFor(instrument, FormatLabels(tags));
+        }
+        else
+        {
+            series = SeriesFor(instrument, FormatLabels(tags));
+        }
         lock (series)
         {
             series.Count++;
@@ -59,6 +80,10 @@ public sealed class PrometheusExporter : IDisposable
                     if (value <= series.Bounds[b]) series.Buckets[b]++;
         }
     }
+
+    private Series SeriesFor(Instrument instrument, string labels) =>
+        _series.GetOrAdd((instrument.Name, labels), _ => new Series(
+            instrument.GetType().Name.StartsWith("Histogram", StringComparison.Ordinal) ? (instrument.Unit == "s" ? SecondsBuckets : CountBuckets) : null));
 
     private static string FormatLabels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -71,7 +96,7 @@ public sealed class PrometheusExporter : IDisposable
 
     private static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
-    private static string F(double v) => double.IsPositiveInfinity(v) ? "+Inf" : v.ToString("G17", CultureInfo.InvariantCulture);
+    private static string F(double v) => double.IsPositiveInfinity(v) ? "+Inf" : v.ToString(CultureInfo.InvariantCulture);
 
     public string Render(DaemonStatus? status)
     {
