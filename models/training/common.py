@@ -62,7 +62,9 @@ def paste_far_fast(clip, donor, rng, speed=(1.5, 2.5), scale=(0.35, 0.5), rows=(
     with a small vertical drift. Separate RNG path: v2's paste_anomaly draw order is unchanged."""
     clip = clip.copy()
     n = len(clip)
-    ph, pw = 26, 16
+    S = mm.H / 128.0                       # geometry defined at 128 rows, scaled to the model size
+    speed, rows = (speed[0] * S, speed[1] * S), (int(round(rows[0] * S)), int(round(rows[1] * S)))
+    ph, pw = int(round(26 * S)), int(round(16 * S))
     j = rng.randint(1, len(donor))
     diff = np.abs(donor[j] - donor[j - 1])
     integ = np.pad(diff, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
@@ -74,8 +76,8 @@ def paste_far_fast(clip, donor, rng, speed=(1.5, 2.5), scale=(0.35, 0.5), rows=(
     patch = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
     sp = rng.uniform(*speed)
     vy = rng.uniform(-0.15, 0.15)
-    ay = np.minimum(np.arange(ph) + 1, ph - np.arange(ph)) / 2.0
-    ax = np.minimum(np.arange(pw) + 1, pw - np.arange(pw)) / 2.0
+    ay = np.minimum(np.arange(ph) + 1, ph - np.arange(ph)) / (2.0 * S)
+    ax = np.minimum(np.arange(pw) + 1, pw - np.arange(pw)) / (2.0 * S)
     alpha = np.clip(np.minimum(ay[:, None], ax[None, :]), 0, 1).astype(np.float32)
     start = rng.randint(n // 4, n // 2)
     length = min(n - start, 60)
@@ -108,7 +110,9 @@ def paste_anomaly(clip, donor, rng, kind):
     The patch is alpha-blended with a soft border so its edges are not a trivial cue."""
     clip = clip.copy()
     n = len(clip)
+    S = mm.H / 128.0                       # geometry defined at 128 rows, scaled to the model size
     ph, pw = (22, 14) if kind == "fast" else (26, 16)
+    ph, pw = int(round(ph * S)), int(round(pw * S))
     # donor patch: the most moving window of a random donor frame (likely a pedestrian)
     j = rng.randint(1, len(donor))
     diff = np.abs(donor[j] - donor[j - 1])
@@ -121,14 +125,15 @@ def paste_anomaly(clip, donor, rng, kind):
     if kind == "far":
         ph, pw = ph // 2, pw // 2
         patch = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
-    speed = rng.uniform(3, 5) if kind == "fast" else (1.5 if kind == "foreign" else 2.0)
-    soft = 4.0 if kind != "far" else 2.0
+    speed = S * (rng.uniform(3, 5) if kind == "fast" else (1.5 if kind == "foreign" else 2.0))
+    soft = S * (4.0 if kind != "far" else 2.0)
     ay = np.minimum(np.arange(ph) + 1, ph - np.arange(ph)) / soft
     ax = np.minimum(np.arange(pw) + 1, pw - np.arange(pw)) / soft
     alpha = np.clip(np.minimum(ay[:, None], ax[None, :]), 0, 1).astype(np.float32)
     start = rng.randint(n // 4, n // 2)
-    length = min(n - start, int(150 / speed) + 1, 60)
-    y = rng.randint(50, 67) if kind == "far" else rng.randint(30, mm.H - ph - 10)
+    length = min(n - start, int(150 * S / speed) + 1, 60)
+    y = rng.randint(int(round(50 * S)), int(round(67 * S))) if kind == "far" else \
+        rng.randint(int(round(30 * S)), mm.H - ph - int(round(10 * S)))
     direction = 1 if rng.rand() < 0.5 else -1
     x = 5.0 if direction > 0 else mm.W - pw - 5.0
     mask = np.zeros(n, bool)

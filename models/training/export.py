@@ -38,6 +38,7 @@ def export(model, out_dir, model_name, version, description, atol=1e-4):
     model = model.eval()
     d = model.dim
     onnx_path = os.path.join(out_dir, "anomaly.onnx")
+    os.makedirs(out_dir, exist_ok=True)
     frames, mean, var = synthetic_batch(d)
     args = tuple(torch.from_numpy(a) for a in (frames, mean, var))
     dyn = {k: {0: "N"} for k in INPUTS + OUTPUTS}

@@ -13,12 +13,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 T = 5            # 4 past frames + the current one
-H, W = 128, 192  # model input (keeps Ped2's 3:2 aspect)
+H, W = (int(v) for v in os.environ.get("MONMODEL_HW", "128x192").split("x"))  # model input (3:2 aspect); v4 experiment: MONMODEL_HW=176x264
 CELL = 8         # cell size in model pixels -> grid 16 x 24
 GH, GW = H // CELL, W // CELL
 CODE = 8         # channels of the predictor's per-cell code
 
-PREPROCESS = ("cv2.imread (BGR) -> cv2.resize(dsize=(192,128), interpolation=INTER_AREA) -> "
+PREPROCESS = (f"cv2.imread (BGR) -> cv2.resize(dsize=({W},{H}), interpolation=INTER_AREA) -> "
               "cv2.cvtColor(COLOR_BGR2GRAY) -> float32 / 255; frames[:, -1] is the current frame, "
               "frames[:, 0..T-2] the previous ones oldest first; at a clip start missing past frames "
               "are copies of the first frame")
