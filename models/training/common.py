@@ -12,13 +12,14 @@ def repo_root():
 
 
 @torch.no_grad()
-def clip_features(model, clip, batch=32, raw=False):
-    """Features of every frame of a clip, causal windows with first-frame padding. -> [F,D,h,w]"""
+def clip_features(model, clip, batch=32, raw=False, names=None):
+    """Features of every frame of a clip, causal windows with first-frame padding. -> [F,D,h,w]
+    raw=True: the raw channels `names` (default: all of monmodel.RAW_NAMES)."""
     win = mm.causal_windows(clip)
     out = []
     for i in range(0, len(win), batch):
         x = torch.from_numpy(np.ascontiguousarray(win[i:i + batch]))
-        out.append((model.raw_features(x) if raw else model.features(x)).numpy())
+        out.append((model.raw_features(x, names) if raw else model.features(x)).numpy())
     return np.concatenate(out)
 
 
@@ -35,6 +36,18 @@ def score_np(s, a, b, beta):
     z = np.exp(z - z.max(1, keepdims=True))
     att = z / z.sum(1, keepdims=True)
     return amap, att.reshape(s.shape), (att * amap.reshape(len(s), -1)).sum(1)
+
+
+def smooth_scores(scores, window):
+    """The daemon's frame score: causal mean of the model's score over the last `window` frames of a clip
+    (C# ScoreSmoother; a clip is one run, so it starts afresh at the clip's first frame)."""
+    scores = np.asarray(scores, np.float64)
+    if window <= 1:
+        return scores
+    c = np.concatenate([[0.0], np.cumsum(scores)])
+    i = np.arange(1, len(scores) + 1)
+    lo = np.maximum(i - window, 0)
+    return (c[i] - c[lo]) / (i - lo)
 
 
 def auc(scores, labels):
@@ -55,7 +68,7 @@ def auc(scores, labels):
     return float((ranks[labels].sum() - npos * (npos + 1) / 2.0) / (npos * nneg))
 
 
-def paste_far_fast(clip, donor, rng, speed=(1.5, 2.5), scale=(0.35, 0.5), rows=(44, 59)):
+def paste_far_fast(clip, donor, rng, speed=(1.5, 2.5), scale=(0.35, 0.5), rows=(44, 59), contrast=1.0):
     """v3 realistic far-field anomaly: a donor patch (likely a pedestrian) shrunk to the size of a
     far-field person (9-13 px tall at 128 rows), on the far part of the walkway (top row 44-58), moving
     sideways at `speed` px/frame (a far pedestrian moves ~1 px/frame: 1.5-2.5x walking speed by default)
@@ -78,7 +91,7 @@ def paste_far_fast(clip, donor, rng, speed=(1.5, 2.5), scale=(0.35, 0.5), rows=(
     vy = rng.uniform(-0.15, 0.15)
     ay = np.minimum(np.arange(ph) + 1, ph - np.arange(ph)) / (2.0 * S)
     ax = np.minimum(np.arange(pw) + 1, pw - np.arange(pw)) / (2.0 * S)
-    alpha = np.clip(np.minimum(ay[:, None], ax[None, :]), 0, 1).astype(np.float32)
+    alpha = (contrast * np.clip(np.minimum(ay[:, None], ax[None, :]), 0, 1)).astype(np.float32)
     start = rng.randint(n // 4, n // 2)
     length = min(n - start, 60)
     y = float(rng.randint(*rows))

@@ -84,8 +84,9 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     model, meta = ex.load_onnx_into_torch(args.model)
     ref_err = check_reference(model, os.path.join(os.path.dirname(args.model), "reference"))
+    window = int(meta.get("score_window", "1"))
     print(f"model {meta['model_name']} v{meta['model_version']} input {meta['input_size']}; "
-          f"reference max|diff| {ref_err:.2e}")
+          f"reference max|diff| {ref_err:.2e}; frame score = mean over {window} frame(s)")
 
     t0 = time.time()
     train = mm.load_split(args.data, "training", cache_dir=args.runs)
@@ -103,6 +104,7 @@ def main():
         for a, b in labels[c]["abnormal"]:
             y[a:b + 1] = True
         s, m = run_clip(model, clip, mean, var)
+        s = common.smooth_scores(s, window)                 # the daemon's frame score (metadata score_window)
         maps[c] = m
         all_s.append(s); all_y.append(y)
         norm_s.append((s - s.min()) / max(s.max() - s.min(), 1e-12))

@@ -34,7 +34,7 @@ def synthetic_batch(d, seed=1234):
     return frames, mean, var
 
 
-def export(model, out_dir, model_name, version, description, atol=1e-4):
+def export(model, out_dir, model_name, version, description, atol=1e-4, score_window=1):
     model = model.eval()
     d = model.dim
     onnx_path = os.path.join(out_dir, "anomaly.onnx")
@@ -54,6 +54,9 @@ def export(model, out_dir, model_name, version, description, atol=1e-4):
         "features_dim": str(d),
         "grid": f"{mm.GH}x{mm.GW}",
         "variance_eps": repr(float(model.eps)),
+        # frame score = mean of `score` over the camera's last score_window analysed frames (applied by the
+        # daemon and eval, outside the graph: the graph is stateless)
+        "score_window": str(int(score_window)),
         "description": description,
         # everything outside the convolution weights, so the graph can be audited / re-loaded
         "calibration": json.dumps({

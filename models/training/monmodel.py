@@ -106,7 +106,40 @@ RAW_NAMES = (["perr_mean", "perr_max3", "perr_cellmax", "mot1", "mot2", "mot4", 
               "grad", "int"] + [f"code{i}" for i in range(CODE)]
              # v3 candidates: fine-scale (worst 2x2 block of the cell) motion, and temporal persistence
              + ["mot1_cmax", "mot2_cmax", "mot4_cmax", "mot1_cmax_max3", "perr_cmax_max3",
-                "persist", "trail_cmax", "perr_c4max", "perr_c4max_max3"])
+                "persist", "trail_cmax", "perr_c4max", "perr_c4max_max3"]
+             # v5 candidates: apparent speed from block matching (contrast- and size-independent)
+             + ["spd1_c4max", "spd2_c4max", "spd1_max", "spd2_max", "spd2_c4max_max3", "spdp_c4max",
+                "spdp1_c4max", "spdp_c4max_e1", "spdp_c4max_e4", "spdps_c4max", "spdps1_c4max",
+                "spdp1r2_c4max", "spdp1r2b3_c4max"])
+
+SPEED_TAU = float(os.environ.get("MONMODEL_SPEED_TAU", "0.03"))   # box-mean |difference| that counts as motion
+
+
+def block_speed(cur, past, radius, box=5, tau=None, stride=1):
+    """Apparent displacement magnitude (model px) of each pixel between `past` and `cur` [N,1,H,W],
+    by block matching: for every offset d with |dx|,|dy| <= radius, the box-mean absolute difference
+    between cur(x) and past(x - d); the offset with the smallest difference wins (ties -> the smaller
+    displacement). Pixels whose zero-offset difference is below tau (no motion) get 0."""
+    tau = SPEED_TAU if tau is None else tau
+    h, w = cur.shape[-2:]
+    r = radius
+    pp = F.pad(past, (r, r, r, r), mode="replicate")
+    offs = sorted(((dy, dx) for dy in range(-r, r + 1) for dx in range(-r, r + 1)),
+                  key=lambda o: (o[0] ** 2 + o[1] ** 2, o))
+    diffs = torch.cat([(cur - pp[:, :, r - dy:r - dy + h, r - dx:r - dx + w]).abs() for dy, dx in offs], 1)
+    if stride > 1:
+        sad = F.avg_pool2d(diffs, box, stride, (box - stride) // 2, count_include_pad=False)
+    else:
+        # the box mean as two 1-D passes (the same numbers up to rounding; 2*box instead of box^2 additions,
+        # which halves the v5 graph's cost in ONNX Runtime)
+        sad = F.avg_pool2d(diffs, (1, box), 1, (0, box // 2), count_include_pad=False)
+        sad = F.avg_pool2d(sad, (box, 1), 1, (box // 2, 0), count_include_pad=False)
+    mags = torch.tensor([float((dy * dy + dx * dx) ** 0.5) for dy, dx in offs])
+    sad = sad + 1e-4 * mags.view(1, -1, 1, 1)
+    idx = torch.argmin(sad, 1)                                     # [N,H,W]
+    spd = mags[idx].unsqueeze(1)
+    moving = (sad[:, :1] > tau).float()
+    return spd * moving
 
 
 class AnomalyModel(nn.Module):
@@ -159,6 +192,10 @@ class AnomalyModel(nn.Module):
         dlag = lambda k: get(f"d{k}", lambda: (cur - frames[:, -1 - k:frames.shape[1] - k]).abs())
         m1 = lambda: get("m1", lambda: cellpool(dlag(1)))
         m1c = lambda: get("m1c", lambda: cmax(dlag(1)))
+        c4 = lambda z: F.max_pool2d(F.avg_pool2d(z, 4), CELL // 4)         # worst 4x4 block of the cell
+        c2 = lambda z: F.max_pool2d(F.avg_pool2d(z, 2), CELL // 4)         # same 4x4-px blocks on a half-res map
+        spds = lambda lag, r: get(f"spds{lag}_{r}", lambda: block_speed(cur, frames[:, -1 - lag:frames.shape[1] - lag], r, box=4, stride=2))
+        spd = lambda lag, r: get(f"spd{lag}_{r}", lambda: block_speed(cur, frames[:, -1 - lag:frames.shape[1] - lag], r))
         cons = lambda: get("cons", lambda: (frames[:, 1:] - frames[:, :-1]).abs())   # [N, T-1, H, W]
 
         def grad():
@@ -187,6 +224,22 @@ class AnomalyModel(nn.Module):
             "trail_cmax": lambda: lg(cmax(cons().mean(1, keepdim=True)), 1e-3),   # motion trail
             "perr_c4max": lambda: lg(perr_c4(), 1e-4),
             "perr_c4max_max3": lambda: lg(max3(perr_c4()), 1e-4),
+            "spd1_c4max": lambda: lg(c4(spd(1, 3)), 0.1),
+            "spd2_c4max": lambda: lg(c4(spd(2, 4)), 0.1),
+            "spd1_max": lambda: lg(F.max_pool2d(spd(1, 3), CELL), 0.1),
+            "spd2_max": lambda: lg(F.max_pool2d(spd(2, 4), CELL), 0.1),
+            "spd2_c4max_max3": lambda: lg(max3(c4(spd(2, 4))), 0.1),
+            # speed relative to the predictor's error: only mispredicted moving pixels
+            "spdp_c4max": lambda: lg(c4(spd(2, 4) * (err() > 0.002).float()), 0.1),
+            "spdp1_c4max": lambda: lg(c4(spd(1, 3) * (err() > 0.002).float()), 0.1),
+            "spdp1r2_c4max": lambda: lg(c4(spd(1, 2) * (err() > 0.002).float()), 0.1),
+            "spdp1r2b3_c4max": lambda: lg(c4(get("spd1_2_b3", lambda: block_speed(cur, frames[:, -2:-1], 2, box=3))
+                                             * (err() > 0.002).float()), 0.1),
+            "spdp_c4max_e1": lambda: lg(c4(spd(2, 4) * (err() > 0.001).float()), 0.1),
+            "spdp_c4max_e4": lambda: lg(c4(spd(2, 4) * (err() > 0.004).float()), 0.1),
+            # stride-2 block matching (4x4 boxes every 2 px): a quarter of the matching cost
+            "spdps_c4max": lambda: lg(c2(spds(2, 4) * F.max_pool2d((err() > 0.002).float(), 2)), 0.1),
+            "spdps1_c4max": lambda: lg(c2(spds(1, 3) * F.max_pool2d((err() > 0.002).float(), 2)), 0.1),
         }
         for i in range(CODE):
             fns[f"code{i}"] = (lambda i=i: pred()[1][:, i:i + 1])

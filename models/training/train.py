@@ -24,7 +24,7 @@ import common  # noqa: E402
 import export as ex  # noqa: E402
 import monmodel as mm  # noqa: E402
 
-DEFAULT_FEATURES = "perr_mean,perr_max3,perr_c4max"   # v3 (v2: perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3)
+DEFAULT_FEATURES = "perr_mean,perr_max3,perr_c4max,spdp1r2_c4max"   # v5 (v3: without spdp1r2_c4max; v2: perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3)
 
 
 def parse():
@@ -50,7 +50,9 @@ def parse():
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--no-export", action="store_true")
     p.add_argument("--pred", default="", help="reuse a trained predictor state (skip training; for re-calibration)")
-    p.add_argument("--version", default="3")
+    p.add_argument("--version", default="5")
+    p.add_argument("--score-window", type=int, default=5, help="frame score = causal mean of the model's score "
+                   "over this many analysed frames (metadata score_window; applied by the daemon and eval)")
     return p.parse_args()
 
 
@@ -122,7 +124,9 @@ def main():
     # Calibration clips = the busiest training clips (--cal-clips) + the held-out clips (--val-clips): the
     # calibration profile is learned WITHOUT them, so they are unseen normal footage of the same camera,
     # quiet and crowded, for choosing the sigmoid constants and for validation figures.
-    raw = {c: common.clip_features(full, v, raw=True) for c, v in clips.items()}
+    # only the exported channels are computed (some candidates, e.g. block matching, are slow in torch)
+    names = args.features.split(",")
+    raw = {c: common.clip_features(full, v, raw=True, names=names) for c, v in clips.items()}
     cal_names = [c for c in args.cal_clips.split(",") if c] + val_names
     prof_names = [c for c in clips if c not in cal_names]
     rng = np.random.RandomState(args.seed + 1)
@@ -131,14 +135,14 @@ def main():
         for kind in ("fast", "foreign"):
             donor = clips[prof_names[rng.randint(len(prof_names))]]
             sc, mask, boxes = common.paste_anomaly(clips[c], donor, rng, kind)
-            syn[f"{c}_{kind}"] = (common.clip_features(full, sc, raw=True), mask, boxes)
+            syn[f"{c}_{kind}"] = (common.clip_features(full, sc, raw=True, names=names), mask, boxes)
     # v3: realistic far-field fast anomalies (own RNG stream, so the draws above are those of v2);
     # reported only, the calibration constants use fast + foreign as in v2
     rng_far = np.random.RandomState(args.seed + 2)
     for c in cal_names:
         donor = clips[prof_names[rng_far.randint(len(prof_names))]]
         sc, mask, boxes = common.paste_far_fast(clips[c], donor, rng_far)
-        syn[f"{c}_farfast"] = (common.clip_features(full, sc, raw=True), mask, boxes)
+        syn[f"{c}_farfast"] = (common.clip_features(full, sc, raw=True, names=names), mask, boxes)
     np.savez_compressed(os.path.join(run_dir, "raw_features.npz"),
                         **{f"{'val' if c in val_names else 'fit'}_{c}": f for c, f in raw.items()},
                         **{f"syn_{k}": f for k, (f, _, _) in syn.items()},
@@ -147,9 +151,8 @@ def main():
                            for k, (_, _, bx) in syn.items()})
 
     # ---- the exported model: selected channels, global standardisation from the predictor's fit clips
-    names = args.features.split(",")
-    sel = [mm.RAW_NAMES.index(n) for n in names]
-    model = mm.AnomalyModel(select=sel, onesided=not args.two_sided)
+    sel = list(range(len(names)))                     # raw[...] holds exactly the selected channels
+    model = mm.AnomalyModel(select=[mm.RAW_NAMES.index(n) for n in names], onesided=not args.two_sided)
     osv = model.onesided.numpy()
     model.pred.load_state_dict(full.pred.state_dict())
     allfit = np.concatenate([raw[c][:, sel] for c in fit])
@@ -178,21 +181,27 @@ def main():
     report.update(cell_quantiles=q, synthetic_frame_max_s_q50_q99=[float(np.quantile(syn_max, 0.5)),
                   float(np.quantile(syn_max, 0.99))], cal_a=a, cal_b=b)
     normal = np.concatenate([common.score_np(s, a, b, args.beta)[2] for s in s_norm.values()])
+    # the frame score the daemon reports: the model's score averaged over --score-window frames of each clip
+    fscore = lambda s: common.smooth_scores(common.score_np(s, a, b, args.beta)[2], args.score_window)
+    normal_fs = np.concatenate([fscore(s) for s in s_norm.values()])
     for kind in ("fast", "foreign", "farfast"):
-        pos, hits = [], []
+        pos, pos_fs, hits = [], [], []
         for k, (_, m, bx) in syn.items():
             if k.split("_")[1] != kind:
                 continue
             s = s_syn[k]
             pos.append(common.score_np(s, a, b, args.beta)[2][m])
+            pos_fs.append(fscore(s)[m])
             for t in np.where(m)[0]:
                 cy, cx = np.unravel_index(np.argmax(s[t]), s[t].shape)
                 y, x, ph, pw = bx[t]
                 hits.append(y - mm.CELL < cy * mm.CELL + mm.CELL // 2 < y + ph + mm.CELL and
                             x - mm.CELL < cx * mm.CELL + mm.CELL // 2 < x + pw + mm.CELL)
-        pos = np.concatenate(pos)
+        pos, pos_fs = np.concatenate(pos), np.concatenate(pos_fs)
         report[f"val_synthetic_{kind}_auc"] = common.auc(np.r_[normal, pos],
                                                          np.r_[np.zeros(len(normal)), np.ones(len(pos))])
+        report[f"val_synthetic_{kind}_auc_frame_score"] = common.auc(
+            np.r_[normal_fs, pos_fs], np.r_[np.zeros(len(normal_fs)), np.ones(len(pos_fs))])
         report[f"val_synthetic_{kind}_top_cell_hit"] = float(np.mean(hits))
     report["val_normal_score_quantiles"] = {p: float(np.quantile(normal, p)) for p in (0.5, 0.9, 0.99)}
     report["val_normal_cells_above_0.5"] = float(np.mean(
@@ -206,7 +215,8 @@ def main():
     if not args.no_export:
         path, meta = ex.export(model, args.out, "monitoring-ped2-predcell", args.version,
                                f"Ped2 future-frame-prediction error per-cell features ({args.features}), diagonal Gaussian "
-                               f"profile distance; trained on UCSD Ped2 training clips except {val_names}")
+                               f"profile distance; trained on UCSD Ped2 training clips except {val_names}",
+                               score_window=args.score_window)
         log(fh, f"exported {path} {meta}")
     log(fh, f"total {time.time() - t_start:.0f}s")
 

@@ -40,7 +40,7 @@ public sealed class Analyzer
     private async Task Loop(CancellationToken stop)
     {
         var batch = _model.CreateBatch(_modelOptions.MaxBatchSize);
-        var members = new (CameraAnalysisState Camera, Frame Frame, bool WarmingUp)[batch.Capacity];
+        var members = new (CameraAnalysisState Camera, Frame Frame, bool WarmingUp, bool Restart)[batch.Capacity];
         var rr = 0;
         try
         {
@@ -67,7 +67,7 @@ public sealed class Analyzer
                         cam.Window.Push(frame.Grey, frame.Segment);
                         batch.Add(cam.Window, cam.Profile);
                         // Until the window holds T real frames its past is padding (a stream start, a reconnect).
-                        members[n++] = (cam, frame, cam.Window.Count < cam.Window.T);
+                        members[n++] = (cam, frame, cam.Window.Count < cam.Window.T, cam.Window.FramesSinceStart == 1);
                     }
                     rr = (rr + 1) % _cameras.Length;
                     if (n >= batch.Capacity || Stopwatch.GetTimestamp() >= deadline) break;
@@ -84,14 +84,16 @@ public sealed class Analyzer
                 _metrics.RecordInference(n, Stopwatch.GetElapsedTime(t0).TotalSeconds);
                 for (var i = 0; i < n; i++)
                 {
-                    var (cam, frame, warmingUp) = members[i];
+                    var (cam, frame, warmingUp, restart) = members[i];
                     members[i] = default;
                     var learning = cam.Learning;
                     if (learning) cam.Learn(batch.FeaturesOf(i));
                     cam.AnalysedFrames++;
                     _metrics.FrameAnalysed(cam.Source.Id);
-                    var result = new AnalyzedFrame(frame, batch.Score[i], batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
-                        cam.Profile?.Version ?? "learning") { WarmingUp = warmingUp };
+                    // Results come in the order the frames were pushed, so each camera's smoother stays causal.
+                    var frameScore = cam.Smoother.Add(batch.Score[i], restart);
+                    var result = new AnalyzedFrame(frame, frameScore, batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
+                        cam.Profile?.Version ?? "learning") { WarmingUp = warmingUp, ModelScore = batch.Score[i] };
                     await _output.WriteAsync(result, CancellationToken.None);
                 }
             }

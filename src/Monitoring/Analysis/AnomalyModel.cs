@@ -35,12 +35,18 @@ public sealed class AnomalyModel : IDisposable
         Find(session.Outputs, ScoreOutput, 1, path);
         T = Fixed(frames, 1, path); H = Fixed(frames, 2, path); W = Fixed(frames, 3, path);
         D = Fixed(mean, 1, path); CellsH = Fixed(mean, 2, path); CellsW = Fixed(mean, 3, path);
+        ScoreWindow = ReadScoreWindow(session.Metadata, path);
         Version = session.Metadata.TryGetValue("model_version", out var v)
             ? $"{(session.Metadata.TryGetValue("model_name", out var n) ? n : "model")}-{v}-{sha256[..12]}"
             : sha256[..12];
     }
 
     public string Path { get; }
+    /// <summary>
+    /// Analysed frames the frame score is averaged over (metadata <c>score_window</c>; 1 when the model does not
+    /// say): see <see cref="ScoreSmoother"/>.
+    /// </summary>
+    public int ScoreWindow { get; }
     /// <summary>SHA-256 of the model file (hex): profiles are tied to it.</summary>
     public string Sha256 { get; }
     /// <summary>Human-readable version carried in alerts: name-version-hash.</summary>
@@ -78,6 +84,18 @@ public sealed class AnomalyModel : IDisposable
     }
 
     public AnalysisBatch CreateBatch(int capacity) => new(this, capacity);
+
+    /// <summary>A frame-score smoother for one camera or clip, with the model's window.</summary>
+    public ScoreSmoother CreateScoreSmoother() => new(ScoreWindow);
+
+    internal static int ReadScoreWindow(IReadOnlyDictionary<string, string> metadata, string path)
+    {
+        if (!metadata.TryGetValue("score_window", out var text)) return 1;
+        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var k) && k is >= 1 and <= 1000)
+            return k;
+        throw new ModelContractException(
+            $"model '{path}': metadata score_window is '{text}', expected a whole number of frames from 1 to 1000; re-export the model (models/training/export.py)");
+    }
 
     /// <summary>Runs the model on the first <see cref="AnalysisBatch.Count"/> entries of <paramref name="batch"/>.</summary>
     public void Run(AnalysisBatch batch)

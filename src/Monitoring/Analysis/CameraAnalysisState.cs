@@ -19,6 +19,7 @@ internal sealed class CameraAnalysisState
         _model = model;
         _log = log;
         Window = new FrameWindow(model.T, model.H, model.W);
+        Smoother = model.CreateScoreSmoother();
         var cam = source.Options;
         _profilePath = string.IsNullOrWhiteSpace(cam.Profile) ? null : options.ResolvePath(cam.Profile);
         _learnFrames = cam.AutoLearnFrames;
@@ -42,6 +43,7 @@ internal sealed class CameraAnalysisState
 
     public CameraSource Source { get; }
     public FrameWindow Window { get; }
+    public ScoreSmoother Smoother { get; }
     public NormalityProfile? Profile { get; private set; }
     public bool Learning => Profile is null;
     public long AnalysedFrames { get; set; }

@@ -11,8 +11,11 @@ namespace Monitoring.Analysis;
 /// </summary>
 public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double analysisFps = 0, double sourceFps = 0)
 {
-    /// <summary>Called once per analysed frame with the batch holding its results.</summary>
-    public delegate void FrameCallback(int clip, long frameIndex, AnalysisBatch batch, int slot);
+    /// <summary>
+    /// Called once per analysed frame, in each clip's frame order, with the batch holding its results and the
+    /// frame score (the model's score averaged by the clip's <see cref="ScoreSmoother"/>, as the daemon does per camera).
+    /// </summary>
+    public delegate void FrameCallback(int clip, long frameIndex, AnalysisBatch batch, int slot, float frameScore);
 
     public long Run(IReadOnlyList<string> uris, NormalityProfile? profile, FrameCallback onFrame,
         Action<long>? progress = null, CancellationToken cancellation = default)
@@ -22,7 +25,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         {
             foreach (var uri in uris) clips.Add(new ClipState(uri, model, analysisFps, sourceFps));
             var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
-            var pending = new List<(int Clip, long Frame)>(batch.Capacity);
+            var pending = new List<(int Clip, long Frame, bool Restart)>(batch.Capacity);
             long analysed = 0;
             var active = Enumerable.Range(0, clips.Count).ToList();
             var rr = 0;
@@ -39,7 +42,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
                     if (clips[c].TryNext(out var index))
                     {
                         batch.Add(clips[c].Window, profile);
-                        pending.Add((c, index));
+                        pending.Add((c, index, clips[c].Window.FramesSinceStart == 1));
                         rr++;
                     }
                     else
@@ -50,7 +53,11 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
                 }
                 if (batch.Count == 0) break;
                 model.Run(batch);
-                for (var i = 0; i < pending.Count; i++) onFrame(pending[i].Clip, pending[i].Frame, batch, i);
+                for (var i = 0; i < pending.Count; i++)
+                {
+                    var (c, frame, restart) = pending[i];
+                    onFrame(c, frame, batch, i, clips[c].Smoother.Add(batch.Score[i], restart));
+                }
                 analysed += batch.Count;
                 progress?.Invoke(analysed);
             }
@@ -80,9 +87,11 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
             _sampler = new FrameSampler(_fps > 0 ? analysisFps : 0);
             _grey = new byte[model.H * model.W];
             Window = new FrameWindow(model.T, model.H, model.W);
+            Smoother = model.CreateScoreSmoother();
         }
 
         public FrameWindow Window { get; }
+        public ScoreSmoother Smoother { get; }
 
         public bool TryNext(out long index)
         {

@@ -23,6 +23,8 @@ public sealed class FrameWindow
     public int T { get; }
     public int PixelsPerFrame { get; }
     public int Count => _count;
+    /// <summary>Frames pushed since the window last started afresh (1 for the first frame of a run; never saturates).</summary>
+    public long FramesSinceStart { get; private set; }
 
     private int _segment;
 
@@ -56,6 +58,7 @@ public sealed class FrameWindow
         }
         _next = (_next + 1) % T;
         if (_count < T) _count++;
+        FramesSinceStart++;
     }
 
     /// <summary>Writes the window (T × H × W floats, oldest first) into <paramref name="destination"/>.</summary>
@@ -72,5 +75,6 @@ public sealed class FrameWindow
     {
         _count = 0;
         _next = 0;
+        FramesSinceStart = 0;
     }
 }

@@ -158,7 +158,7 @@ public static class BenchCommand
         using var enough = new CancellationTokenSource();
         try
         {
-            new ClipRunner(model, batch, 10).Run([clip], null, (_, _, b, slot) =>
+            new ClipRunner(model, batch, 10).Run([clip], null, (_, _, b, slot, _) =>
             {
                 builder.Add(b.FeaturesOf(slot));
                 if (builder.Count >= 200) enough.Cancel();

@@ -48,7 +48,7 @@ public static class LearnCommand
         try
         {
             done = new ClipRunner(model, batch > 0 ? batch : options.Model.MaxBatchSize, camera.AnalysisFps, camera.Fps)
-                .Run(uris, null, (_, _, b, slot) => builder.Add(b.FeaturesOf(slot)), bar.Report, stop.Token);
+                .Run(uris, null, (_, _, b, slot, _) => builder.Add(b.FeaturesOf(slot)), bar.Report, stop.Token);
         }
         catch (OperationCanceledException) when (seconds > 0)
         {

@@ -28,7 +28,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         var builder = new ProfileBuilder(model);
         var clock = Stopwatch.StartNew();
         new ClipRunner(model, batchSize).Run(train.Select(t => t.Uri).ToList(), null,
-            (_, _, batch, slot) => builder.Add(batch.FeaturesOf(slot)), progress, ct);
+            (_, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot)), progress, ct);
         seconds = clock.Elapsed.TotalSeconds;
         return builder.Build(cameraId, model, $"{train.Count} clip(s) from {Path.GetDirectoryName(train[0].Uri)}");
     }
@@ -47,9 +47,9 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         var peak = new (double Score, long Frame, float[]? Map)[test.Count];
         for (var i = 0; i < peak.Length; i++) peak[i] = (double.NegativeInfinity, -1, null);
         var clock = Stopwatch.StartNew();
-        new ClipRunner(model, batchSize).Run(test.Select(t => t.Uri).ToList(), profile, (clip, frame, batch, slot) =>
+        new ClipRunner(model, batchSize).Run(test.Select(t => t.Uri).ToList(), profile, (clip, frame, batch, slot, frameScore) =>
         {
-            var s = batch.Score[slot];
+            var s = frameScore;
             scores[clip].Add(s);
             var map = batch.AnomalyMapOf(slot);
             var top = 0f;

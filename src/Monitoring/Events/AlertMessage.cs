@@ -25,6 +25,7 @@ public sealed record AlertMessage
     /// <summary>Capture time of the frame that produced this message.</summary>
     public required DateTimeOffset OccurredAt { get; init; }
     public required long FrameIndex { get; init; }
+    /// <summary>The camera's frame score at this frame: the model's score averaged over its last analysed frames (models/README.md, "Frame score").</summary>
     public required float FrameScore { get; init; }
     /// <summary>The highest region peak seen over the whole event so far.</summary>
     public required float MaxPeak { get; init; }

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""v5 validation on TRAINING clips only: cv3's split and synthetic draw (RandomState(11): fast, foreign,
+far, farfast pasted into the busy clips 01-03; profile from 04-13; unseen normal = 01-03 + 14-16), plus
+two harder far-field kinds drawn from their own stream (RandomState(21)):
+  farslow - far-field person size, 1.2-1.8 px/frame (barely faster than a far pedestrian), full contrast;
+  farlow  - far-field person size, 1.5-2.5 px/frame, pasted at 60 % opacity (a low-contrast object).
+Only the requested raw channels are computed, and for synthetic clips only their abnormal frames, so
+candidate channels that are expensive in torch stay testable. Cache: <run>/cv5_<channels-hash>.npz.
+
+    /usr/bin/python3 models/training/cv5.py --run models/training/runs/main --channels a,b,c --sets "a,b" "a,c"
+"""
+import argparse
+import hashlib
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+import monmodel as mm  # noqa: E402
+
+BUSY = ["01", "02", "03"]
+QUIET = ["14", "15", "16"]
+KINDS = {"fast": 2, "foreign": 2, "far": 3, "farfast": 4}
+HARD = {"farslow": 4, "farlow": 4}
+
+
+@torch.no_grad()
+def feats(model, clip, names, idx=None, batch=32):
+    win = mm.causal_windows(clip)
+    if idx is not None:
+        win = win[idx]
+    out = []
+    for i in range(0, len(win), batch):
+        out.append(model.raw_features(torch.from_numpy(np.ascontiguousarray(win[i:i + batch])), names).numpy())
+    return np.concatenate(out)
+
+
+def build(run, data, names, seed=11):
+    key = hashlib.sha1((",".join(names) + f"|{seed}|{mm.SPEED_TAU}").encode()).hexdigest()[:10]
+    path = os.path.join(run, f"cv5_{key}.npz")
+    if os.path.exists(path):
+        z = np.load(path)
+        return {k: z[k] for k in z.files}
+    full = mm.AnomalyModel()
+    full.pred.load_state_dict(torch.load(os.path.join(run, "pred.pt")))
+    clips = mm.load_split(data, "training", cache_dir=os.path.dirname(run))
+    out = {f"clip_{c}": feats(full, v, names) for c, v in clips.items()}
+    print("normal clips done", flush=True)
+
+    def add(name, sc, m, bx):
+        idx = np.where(m)[0]
+        out[f"syn_{name}"] = feats(full, sc, names, idx)
+        out[f"mask_{name}"] = np.ones(len(idx), bool)
+        out[f"box_{name}"] = np.array([bx[t] for t in idx])
+
+    rng = np.random.RandomState(seed)
+    for c in BUSY:
+        for kind, reps in KINDS.items():
+            for rep in range(reps):
+                donor = clips["%02d" % rng.randint(4, 14)]
+                if kind == "farfast":
+                    sc, m, bx = common.paste_far_fast(clips[c], donor, rng)
+                else:
+                    sc, m, bx = common.paste_anomaly(clips[c], donor, rng, kind)
+                add(f"{c}_{kind}{rep}", sc, m, bx)
+        print("built", c, flush=True)
+    rng = np.random.RandomState(seed + 10)
+    for c in BUSY:
+        for kind, reps in HARD.items():
+            for rep in range(reps):
+                donor = clips["%02d" % rng.randint(4, 14)]
+                if kind == "farslow":
+                    sc, m, bx = common.paste_far_fast(clips[c], donor, rng, speed=(1.2, 1.8))
+                else:
+                    sc, m, bx = common.paste_far_fast(clips[c], donor, rng, contrast=0.6)
+                add(f"{c}_{kind}{rep}", sc, m, bx)
+    np.savez_compressed(path, names=np.array(names), **out)
+    return out
+
+
+def evaluate(z, names, chans, eps=8.0, beta=2.0):
+    sel = [names.index(c) for c in chans]
+    prof = ["%02d" % i for i in range(4, 14)]
+    allf = np.concatenate([z["clip_" + c][:, sel] for c in prof])
+    gm, gs = allf.mean((0, 2, 3)), allf.std((0, 2, 3)) + 1e-6
+    st = lambda f: (f[:, sel] - gm[None, :, None, None]) / gs[None, :, None, None]
+    mean, var = common.welford_profile([st(z["clip_" + c]) for c in prof])
+
+    def dist(f):
+        d = np.maximum(st(f) - mean, 0)
+        return np.sqrt((d ** 2 / (var + eps)).mean(1) + 1e-12)
+    sv = {c: dist(z["clip_" + c]) for c in BUSY + QUIET}
+    b = np.quantile(np.concatenate(list(sv.values())), 0.999)
+    syn = {k[4:]: dist(z[k]) for k in z if k.startswith("syn_")}
+    smax = np.concatenate([syn[k].reshape(len(syn[k]), -1).max(1) for k in syn
+                           if k.split("_")[1].rstrip("0123456789") in ("fast", "foreign")])
+    a = 6.0 / max(np.quantile(smax, 0.99) - b, 1e-3)
+    sc = lambda s: common.score_np(s, a, b, beta)[2]
+    normal = np.concatenate([sc(sv[c]) for c in BUSY + QUIET])
+    res = {}
+    for kind in list(KINDS) + list(HARD):
+        ks = [k for k in syn if k.split("_")[1].rstrip("0123456789") == kind]
+        pos = np.concatenate([sc(syn[k]) for k in ks])
+        res[kind] = common.auc(np.r_[normal, pos], np.r_[np.zeros(len(normal)), np.ones(len(pos))])
+        hits = []
+        for k in ks:
+            s, bx = syn[k], z["box_" + k]
+            for t in range(len(s)):
+                cy, cx = np.unravel_index(np.argmax(s[t]), s[t].shape)
+                y, x, ph, pw = bx[t]
+                hits.append(y - mm.CELL < cy * mm.CELL + 4 < y + ph + mm.CELL and
+                            x - mm.CELL < cx * mm.CELL + 4 < x + pw + mm.CELL)
+        res[kind + "_hit"] = float(np.mean(hits))
+    res["a"], res["b"] = float(a), float(b)
+    return res
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--run", required=True)
+    p.add_argument("--data", default=os.path.normpath(os.path.join(common.repo_root(), "..", "shared",
+                                                                   "datasets", "ped2")))
+    p.add_argument("--channels", required=True, help="raw channels to compute (superset of every set)")
+    p.add_argument("--sets", nargs="*", required=True)
+    p.add_argument("--eps", default="8")
+    p.add_argument("--beta", default="2")
+    p.add_argument("--seed", type=int, default=11)
+    p.add_argument("--threads", type=int, default=2)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    names = args.channels.split(",")
+    z = build(args.run, args.data, names, args.seed)
+    kinds = list(KINDS) + list(HARD)
+    print("features | eps beta | AUC " + " ".join(kinds) + " | hit far farfast farslow farlow | a b")
+    for s in args.sets:
+        for eps in map(float, args.eps.split(",")):
+            for beta in map(float, args.beta.split(",")):
+                r = evaluate(z, names, s.split(","), eps, beta)
+                print(f"{s} | {eps:g} {beta:g} | " + " ".join(f"{r[k]:.4f}" for k in kinds) + " | " +
+                      " ".join(f"{r[k + '_hit']:.2f}" for k in ("far", "farfast", "farslow", "farlow")) +
+                      f" | {r['a']:.2f} {r['b']:.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
