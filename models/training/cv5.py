@@ -27,6 +27,31 @@ KINDS = {"fast": 2, "foreign": 2, "far": 3, "farfast": 4}
 HARD = {"farslow": 4, "farlow": 4}
 
 
+def draws(clips, seed, kinds=True, hard=True):
+    """The synthetic anomalies of the validation, in a fixed draw order: yields (key, clip', mask, boxes).
+    kinds: cv3's kinds from RandomState(seed) (the same draws as cv3.py); hard: farslow/farlow from seed + 10."""
+    if kinds:
+        rng = np.random.RandomState(seed)
+        for c in BUSY:
+            for kind, reps in KINDS.items():
+                for rep in range(reps):
+                    donor = clips["%02d" % rng.randint(4, 14)]
+                    if kind == "farfast":
+                        yield (f"{c}_{kind}{rep}", *common.paste_far_fast(clips[c], donor, rng))
+                    else:
+                        yield (f"{c}_{kind}{rep}", *common.paste_anomaly(clips[c], donor, rng, kind))
+    if hard:
+        rng = np.random.RandomState(seed + 10)
+        for c in BUSY:
+            for kind, reps in HARD.items():
+                for rep in range(reps):
+                    donor = clips["%02d" % rng.randint(4, 14)]
+                    if kind == "farslow":
+                        yield (f"{c}_{kind}{rep}", *common.paste_far_fast(clips[c], donor, rng, speed=(1.2, 1.8)))
+                    else:
+                        yield (f"{c}_{kind}{rep}", *common.paste_far_fast(clips[c], donor, rng, contrast=0.6))
+
+
 @torch.no_grad()
 def feats(model, clip, names, idx=None, batch=32):
     win = mm.causal_windows(clip)
@@ -56,27 +81,9 @@ def build(run, data, names, seed=11):
         out[f"mask_{name}"] = np.ones(len(idx), bool)
         out[f"box_{name}"] = np.array([bx[t] for t in idx])
 
-    rng = np.random.RandomState(seed)
-    for c in BUSY:
-        for kind, reps in KINDS.items():
-            for rep in range(reps):
-                donor = clips["%02d" % rng.randint(4, 14)]
-                if kind == "farfast":
-                    sc, m, bx = common.paste_far_fast(clips[c], donor, rng)
-                else:
-                    sc, m, bx = common.paste_anomaly(clips[c], donor, rng, kind)
-                add(f"{c}_{kind}{rep}", sc, m, bx)
-        print("built", c, flush=True)
-    rng = np.random.RandomState(seed + 10)
-    for c in BUSY:
-        for kind, reps in HARD.items():
-            for rep in range(reps):
-                donor = clips["%02d" % rng.randint(4, 14)]
-                if kind == "farslow":
-                    sc, m, bx = common.paste_far_fast(clips[c], donor, rng, speed=(1.2, 1.8))
-                else:
-                    sc, m, bx = common.paste_far_fast(clips[c], donor, rng, contrast=0.6)
-                add(f"{c}_{kind}{rep}", sc, m, bx)
+    for key, sc, m, bx in draws(clips, seed):
+        add(key, sc, m, bx)
+    print("built synthetic clips", flush=True)
     np.savez_compressed(path, names=np.array(names), **out)
     return out
 

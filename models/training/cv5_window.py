@@ -20,24 +20,7 @@ import monmodel as mm  # noqa: E402
 
 def starts(clips, seed):
     """Replays cv5.build's draws (cheap: no features) to find where each synthetic anomaly starts."""
-    out = {}
-    rng = np.random.RandomState(seed)
-    for c in cv5.BUSY:
-        for kind, reps in cv5.KINDS.items():
-            for rep in range(reps):
-                donor = clips["%02d" % rng.randint(4, 14)]
-                _, m, _ = (common.paste_far_fast(clips[c], donor, rng) if kind == "farfast"
-                           else common.paste_anomaly(clips[c], donor, rng, kind))
-                out[f"{c}_{kind}{rep}"] = int(np.where(m)[0][0])
-    rng = np.random.RandomState(seed + 10)
-    for c in cv5.BUSY:
-        for kind, reps in cv5.HARD.items():
-            for rep in range(reps):
-                donor = clips["%02d" % rng.randint(4, 14)]
-                _, m, _ = (common.paste_far_fast(clips[c], donor, rng, speed=(1.2, 1.8)) if kind == "farslow"
-                           else common.paste_far_fast(clips[c], donor, rng, contrast=0.6))
-                out[f"{c}_{kind}{rep}"] = int(np.where(m)[0][0])
-    return out
+    return {key: int(np.where(m)[0][0]) for key, _, m, _ in cv5.draws(clips, seed)}
 
 
 def main():
