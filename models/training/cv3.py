@@ -38,7 +38,7 @@ def build(run, data, seed=11):
         out = {k: zb[k] for k in zb.files if k.startswith("clip_")}
     else:
         out = {f"clip_{c}": common.clip_features(full, v, raw=True) for c, v in clips.items()}
-    for key, sc, m, bx in cv5.draws(clips, seed, hard=False):     # the same kinds and draw order as cv5.py
+    for key, sc, m, bx in cv5.draws(clips, seed, hard=False, walk=False):   # cv3 kinds, same draws as cv5.py
         out[f"syn_{key}"] = common.clip_features(full, sc, raw=True)
         out[f"mask_{key}"] = m
         out[f"box_{key}"] = np.array([b if b else (-1, -1, -1, -1) for b in bx])
