@@ -16,6 +16,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
+import cv5  # noqa: E402
 import monmodel as mm  # noqa: E402
 
 BUSY = ["01", "02", "03"]
@@ -37,19 +38,11 @@ def build(run, data, seed=11):
         out = {k: zb[k] for k in zb.files if k.startswith("clip_")}
     else:
         out = {f"clip_{c}": common.clip_features(full, v, raw=True) for c, v in clips.items()}
-    rng = np.random.RandomState(seed)
-    for c in BUSY:
-        for kind, reps in KINDS.items():
-            for rep in range(reps):
-                donor = clips["%02d" % rng.randint(4, 14)]
-                if kind == "farfast":
-                    sc, m, bx = common.paste_far_fast(clips[c], donor, rng)
-                else:
-                    sc, m, bx = common.paste_anomaly(clips[c], donor, rng, kind)
-                out[f"syn_{c}_{kind}{rep}"] = common.clip_features(full, sc, raw=True)
-                out[f"mask_{c}_{kind}{rep}"] = m
-                out[f"box_{c}_{kind}{rep}"] = np.array([b if b else (-1, -1, -1, -1) for b in bx])
-        print("built", c, flush=True)
+    for key, sc, m, bx in cv5.draws(clips, seed, hard=False, walk=False):   # cv3 kinds, same draws as cv5.py
+        out[f"syn_{key}"] = common.clip_features(full, sc, raw=True)
+        out[f"mask_{key}"] = m
+        out[f"box_{key}"] = np.array([b if b else (-1, -1, -1, -1) for b in bx])
+    print("built synthetic clips", flush=True)
     np.savez_compressed(path, **out)
     return out
 

@@ -20,24 +20,7 @@ import monmodel as mm  # noqa: E402
 
 def starts(clips, seed):
     """Replays cv5.build's draws (cheap: no features) to find where each synthetic anomaly starts."""
-    out = {}
-    rng = np.random.RandomState(seed)
-    for c in cv5.BUSY:
-        for kind, reps in cv5.KINDS.items():
-            for rep in range(reps):
-                donor = clips["%02d" % rng.randint(4, 14)]
-                _, m, _ = (common.paste_far_fast(clips[c], donor, rng) if kind == "farfast"
-                           else common.paste_anomaly(clips[c], donor, rng, kind))
-                out[f"{c}_{kind}{rep}"] = int(np.where(m)[0][0])
-    rng = np.random.RandomState(seed + 10)
-    for c in cv5.BUSY:
-        for kind, reps in cv5.HARD.items():
-            for rep in range(reps):
-                donor = clips["%02d" % rng.randint(4, 14)]
-                _, m, _ = (common.paste_far_fast(clips[c], donor, rng, speed=(1.2, 1.8)) if kind == "farslow"
-                           else common.paste_far_fast(clips[c], donor, rng, contrast=0.6))
-                out[f"{c}_{kind}{rep}"] = int(np.where(m)[0][0])
-    return out
+    return {key: int(np.where(m)[0][0]) for key, _, m, _ in cv5.draws(clips, seed)}
 
 
 def main():
@@ -52,7 +35,7 @@ def main():
     z = cv5.build(args.run, None, names, args.seed)
     clips = mm.load_split(None, "training", cache_dir=os.path.dirname(args.run))
     st0 = starts(clips, args.seed)
-    kinds = list(cv5.KINDS) + list(cv5.HARD)
+    kinds = list(cv5.KINDS) + list(cv5.HARD) + list(cv5.WALK)
     print("features | K | AUC " + " ".join(kinds))
     for s in args.sets:
         sel = [names.index(c) for c in s.split(",")]
@@ -61,7 +44,10 @@ def main():
         gm, gs = allf.mean((0, 2, 3)), allf.std((0, 2, 3)) + 1e-6
         stz = lambda f: (f[:, sel] - gm[None, :, None, None]) / gs[None, :, None, None]
         mean, var = common.welford_profile([stz(z["clip_" + c]) for c in prof])
-        dist = lambda f: np.sqrt((np.maximum(stz(f) - mean, 0) ** 2 / (var + 8.0)).mean(1) + 1e-12)
+        osv = np.array([0.0 if c.startswith(("code", "int")) else 1.0 for c in s.split(",")],
+                       np.float32)[None, :, None, None]
+        dist = lambda f: np.sqrt(((stz(f) - mean - osv * np.minimum(stz(f) - mean, 0)) ** 2 / (var + 8.0)).mean(1)
+                                 + 1e-12)
         normal_clips = cv5.BUSY + cv5.QUIET
         sv = {c: dist(z["clip_" + c]) for c in normal_clips}
         syn = {k[4:]: np.concatenate([sv[k[4:].split("_")[0]][:st0[k[4:]]], dist(z[k])])

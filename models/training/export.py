@@ -64,7 +64,9 @@ def export(model, out_dir, model_name, version, description, atol=1e-4, score_wi
             "g_mean": [float(v) for v in model.g_mean], "g_std": [float(v) for v in model.g_std],
             "onesided": [float(v) for v in model.onesided],
             "eps": float(model.eps), "cal_a": float(model.cal_a), "cal_b": float(model.cal_b),
-            "beta": float(model.beta)}),
+            "beta": float(model.beta),
+            # per-channel distance weights, only when they are not all 1 (v5 and earlier: absent)
+            **({"weights": [float(v) for v in model.weight]} if model.weighted else {})}),
     }
     del m.metadata_props[:]
     for k, v in meta.items():
@@ -104,6 +106,8 @@ def load_onnx_into_torch(onnx_path):
     cal = json.loads(meta["calibration"])
     model = mm.AnomalyModel(select=[mm.RAW_NAMES.index(n) for n in cal["features"]])
     model.onesided.copy_(torch.tensor(cal["onesided"]))
+    if "weights" in cal:
+        model.set_weights(cal["weights"])
     inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
     sd = model.state_dict()
     for k in sd:

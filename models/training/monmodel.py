@@ -159,10 +159,19 @@ class AnomalyModel(nn.Module):
         self.register_buffer("onesided", torch.tensor(
             [1.0 if onesided and not RAW_NAMES[i].startswith(("code", "int")) else 0.0 for i in select]))
         # calibration: var floor, sigmoid slope/offset on the RMS z-score, attention temperature
+        # per-channel weight of the cell distance (the v6 experiment: the predictor's code channels count less);
+        # all ones = the plain mean over channels. Not a buffer, and used only when weighted, so a model without
+        # weights exports byte-identically to the earlier code (buffers shift the exporter's node numbering).
+        self.weight = torch.ones(d)
+        self.weighted = False
         self.register_buffer("eps", torch.tensor(0.01))
         self.register_buffer("cal_a", torch.tensor(2.0))
         self.register_buffer("cal_b", torch.tensor(3.0))
         self.register_buffer("beta", torch.tensor(2.0))
+
+    def set_weights(self, weights):
+        self.weight = torch.as_tensor(weights, dtype=torch.float32).clone()
+        self.weighted = bool((self.weight != 1).any())
 
     @property
     def dim(self):
@@ -253,7 +262,11 @@ class AnomalyModel(nn.Module):
         f = self.features(frames)
         diff = f - profile_mean
         diff = diff - self.onesided.view(1, -1, 1, 1) * torch.clamp(diff, max=0.0)
-        d2 = (diff ** 2 / (profile_var + self.eps)).mean(1, keepdim=True)
+        if self.weighted:
+            d2 = (self.weight.view(1, -1, 1, 1) * diff ** 2 / (profile_var + self.eps)).sum(1, keepdim=True) \
+                / self.weight.sum()
+        else:
+            d2 = (diff ** 2 / (profile_var + self.eps)).mean(1, keepdim=True)
         s = torch.sqrt(d2 + 1e-12)                      # RMS z-score of the cell
         amap = torch.sigmoid(self.cal_a * (s - self.cal_b))
         n = s.shape[0]
@@ -262,9 +275,12 @@ class AnomalyModel(nn.Module):
         return f, amap, att, score
 
 
-def distances_np(feat, mean, var, eps, onesided=None):
+def distances_np(feat, mean, var, eps, onesided=None, weight=None):
     """numpy replica of the graph's per-cell RMS z-score (for fast evaluation of variants)."""
     diff = feat - mean
     if onesided is not None:
         diff = diff - np.asarray(onesided, np.float32)[None, :, None, None] * np.minimum(diff, 0)
+    if weight is not None and np.any(np.asarray(weight) != 1):
+        w = np.asarray(weight, np.float32)[None, :, None, None]
+        return np.sqrt((w * diff ** 2 / (var + eps)).sum(1) / w.sum() + 1e-12)
     return np.sqrt((diff ** 2 / (var + eps)).mean(1) + 1e-12)

@@ -24,7 +24,9 @@ import common  # noqa: E402
 import export as ex  # noqa: E402
 import monmodel as mm  # noqa: E402
 
-DEFAULT_FEATURES = "perr_mean,perr_max3,perr_c4max,spdp1r2_c4max"   # v5 (v3: without spdp1r2_c4max; v2: perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3)
+# v5 (v3: the first three; v2: perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3; the v6 experiment, not
+# adopted: these four + code0..code7 with --code-weight 0.1 --version 6, see the model card)
+DEFAULT_FEATURES = "perr_mean,perr_max3,perr_c4max,spdp1r2_c4max"
 
 
 def parse():
@@ -46,6 +48,8 @@ def parse():
     p.add_argument("--eps", type=float, default=8.0, help="variance floor added in the graph")
     p.add_argument("--beta", type=float, default=2.0, help="attention softmax temperature on the cell z-score")
     p.add_argument("--two-sided", action="store_true", help="count deviations below the mean on every channel")
+    p.add_argument("--code-weight", type=float, default=1.0, help="weight of each predictor-code channel (code*) in "
+                   "the cell distance; the others weigh 1")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--no-export", action="store_true")
@@ -154,6 +158,8 @@ def main():
     sel = list(range(len(names)))                     # raw[...] holds exactly the selected channels
     model = mm.AnomalyModel(select=[mm.RAW_NAMES.index(n) for n in names], onesided=not args.two_sided)
     osv = model.onesided.numpy()
+    model.set_weights([args.code_weight if n.startswith("code") else 1.0 for n in names])
+    wv = model.weight.numpy()
     model.pred.load_state_dict(full.pred.state_dict())
     allfit = np.concatenate([raw[c][:, sel] for c in fit])
     g_mean = allfit.mean((0, 2, 3))
@@ -164,7 +170,7 @@ def main():
     model.beta.fill_(args.beta)
     stdz = lambda f: (f[:, sel] - g_mean[None, :, None, None]) / g_std[None, :, None, None]
     mean, var = common.welford_profile([stdz(raw[c]) for c in prof_names])
-    dist = lambda f: mm.distances_np(stdz(f), mean, var, args.eps, osv)
+    dist = lambda f: mm.distances_np(stdz(f), mean, var, args.eps, osv, wv)
 
     report = {"features": names, "onesided": osv.tolist(), "eps": args.eps, "beta": args.beta,
               "calibration_profile_clips": prof_names, "calibration_clips": cal_names}
