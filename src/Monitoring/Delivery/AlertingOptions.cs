@@ -18,6 +18,10 @@ public sealed class AlertingOptions
     public OutboxOptions Outbox { get; set; } = new();
     public SnapshotOptions Snapshots { get; set; } = new();
     public string? JsonlPath { get; set; }
+    /// <summary>Rotate the JSON-lines file before it would pass this size (bytes); 0 = never rotate.</summary>
+    public long JsonlMaxBytes { get; set; } = 64L * 1024 * 1024;
+    /// <summary>Rotated JSON-lines files kept (alerts.jsonl.1 … .N), the oldest deleted first.</summary>
+    public int JsonlKeepFiles { get; set; } = 5;
 
     public RegionOptions RegionsFor(string cameraId) => Cameras.TryGetValue(cameraId, out var r) ? r : Regions;
 
@@ -29,6 +33,12 @@ public sealed class AlertingOptions
         errors.AddRange(Events.Validate($"{path}.events"));
         errors.AddRange(Outbox.Validate($"{path}.outbox"));
         errors.AddRange(Snapshots.Validate($"{path}.snapshots"));
+        if (JsonlMaxBytes < 0)
+            errors.Add($"{path}.jsonlMaxBytes is {JsonlMaxBytes}: use 0 (never rotate) or a size in bytes, e.g. 67108864.");
+        else if (JsonlMaxBytes is > 0 and < 4096)
+            errors.Add($"{path}.jsonlMaxBytes is {JsonlMaxBytes}: a file that small holds only a few alerts; use at least 4096 bytes, or 0 to never rotate.");
+        if (JsonlKeepFiles is < 0 or > 1000)
+            errors.Add($"{path}.jsonlKeepFiles is {JsonlKeepFiles}: use 0 to 1000 rotated files.");
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < Webhooks.Length; i++)
         {

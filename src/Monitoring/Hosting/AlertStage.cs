@@ -54,7 +54,7 @@ public sealed class AlertStage : IAlertStage
         }
         if (!string.IsNullOrWhiteSpace(alerting.JsonlPath))
         {
-            _jsonl = new JsonLinesFileSink(alerting.JsonlPath);
+            _jsonl = new JsonLinesFileSink(alerting.JsonlPath, alerting.JsonlMaxBytes, alerting.JsonlKeepFiles);
             sinks.Add(_jsonl);
         }
         sinks.Add(new LoggingSink(logs.CreateLogger<LoggingSink>()));

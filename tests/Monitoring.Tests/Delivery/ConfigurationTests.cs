@@ -109,8 +109,13 @@ public class ConfigurationTests
             Outbox = new() { MaxAgeSeconds = 0 },
             Snapshots = new() { MaxFiles = 0 },
             Cameras = { ["yard"] = new() { Threshold = 0 } },
+            JsonlMaxBytes = 100,
+            JsonlKeepFiles = -1,
         };
         var errors = options.Validate("alerts");
+        Assert.Contains(errors, e => e.StartsWith("alerts.jsonlMaxBytes", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("alerts.jsonlKeepFiles", StringComparison.Ordinal));
+        Assert.Empty(new AlertingOptions { JsonlMaxBytes = 0, JsonlKeepFiles = 0 }.Validate("alerts"));
         Assert.Contains(errors, e => e.StartsWith("alerts.events.confirmFrames", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("alerts.outbox.maxAgeSeconds", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("alerts.snapshots.maxFiles", StringComparison.Ordinal));
