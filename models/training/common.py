@@ -50,6 +50,14 @@ def smooth_scores(scores, window):
     return (c[i] - c[lo]) / (i - lo)
 
 
+def top_cell_hit(s, box):
+    """Is the highest cell of the distance map s [h,w] on (within one cell of) the pasted box (y, x, h, w)?"""
+    cy, cx = np.unravel_index(np.argmax(s), s.shape)
+    y, x, ph, pw = box
+    c = mm.CELL // 2
+    return bool(y - mm.CELL < cy * mm.CELL + c < y + ph + mm.CELL and x - mm.CELL < cx * mm.CELL + c < x + pw + mm.CELL)
+
+
 def auc(scores, labels):
     """ROC-AUC via the rank statistic (ties get average ranks)."""
     scores = np.asarray(scores, np.float64)
@@ -68,6 +76,35 @@ def auc(scores, labels):
     return float((ranks[labels].sum() - npos * (npos + 1) / 2.0) / (npos * nneg))
 
 
+def _moving_patch(donor, rng, ph, pw):
+    """The most moving ph x pw window of a random donor frame (likely a pedestrian), as a copy."""
+    j = rng.randint(1, len(donor))
+    diff = np.abs(donor[j] - donor[j - 1])
+    integ = np.pad(diff, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
+    box = integ[ph:, pw:] - integ[:-ph, pw:] - integ[ph:, :-pw] + integ[:-ph, :-pw]
+    y0, x0 = np.unravel_index(np.argmax(box), box.shape)
+    return donor[j, y0:y0 + ph, x0:x0 + pw].copy()
+
+
+def _move_patch(clip, patch, alpha, frames, x, y, vx, vy=0.0):
+    """Alpha-blends `patch` into `clip` (in place) at (x, y), moving by (vx, vy) per frame over `frames`,
+    until it would leave the frame sideways. Returns (abnormal mask [F], boxes (y, x, h, w) per frame)."""
+    h, w = patch.shape
+    mask = np.zeros(len(clip), bool)
+    boxes = [None] * len(clip)
+    for t in frames:
+        xi, yi = int(round(x)), int(round(y))
+        if xi < 0 or xi + w > mm.W:
+            break
+        bg = clip[t, yi:yi + h, xi:xi + w]
+        clip[t, yi:yi + h, xi:xi + w] = alpha * patch + (1 - alpha) * bg
+        mask[t] = True
+        boxes[t] = (yi, xi, h, w)
+        x += vx
+        y += vy
+    return mask, boxes
+
+
 def paste_far_fast(clip, donor, rng, speed=(1.5, 2.5), scale=(0.35, 0.5), rows=(44, 59), contrast=1.0):
     """v3 realistic far-field anomaly: a donor patch (likely a pedestrian) shrunk to the size of a
     far-field person (9-13 px tall at 128 rows), on the far part of the walkway (top row 44-58), moving
@@ -78,12 +115,7 @@ def paste_far_fast(clip, donor, rng, speed=(1.5, 2.5), scale=(0.35, 0.5), rows=(
     S = mm.H / 128.0                       # geometry defined at 128 rows, scaled to the model size
     speed, rows = (speed[0] * S, speed[1] * S), (int(round(rows[0] * S)), int(round(rows[1] * S)))
     ph, pw = int(round(26 * S)), int(round(16 * S))
-    j = rng.randint(1, len(donor))
-    diff = np.abs(donor[j] - donor[j - 1])
-    integ = np.pad(diff, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
-    box = integ[ph:, pw:] - integ[:-ph, pw:] - integ[ph:, :-pw] + integ[:-ph, :-pw]
-    y0, x0 = np.unravel_index(np.argmax(box), box.shape)
-    patch = donor[j, y0:y0 + ph, x0:x0 + pw].copy()
+    patch = _moving_patch(donor, rng, ph, pw)
     sc = rng.uniform(*scale)
     ph, pw = max(int(round(ph * sc)), 4), max(int(round(pw * sc)), 3)
     patch = cv2.resize(patch, (pw, ph), interpolation=cv2.INTER_AREA)
@@ -97,18 +129,7 @@ def paste_far_fast(clip, donor, rng, speed=(1.5, 2.5), scale=(0.35, 0.5), rows=(
     y = float(rng.randint(*rows))
     direction = 1 if rng.rand() < 0.5 else -1
     x = 5.0 if direction > 0 else mm.W - pw - 5.0
-    mask = np.zeros(n, bool)
-    boxes = [None] * n
-    for t in range(start, start + length):
-        xi, yi = int(round(x)), int(round(y))
-        if xi < 0 or xi + pw > mm.W:
-            break
-        bg = clip[t, yi:yi + ph, xi:xi + pw]
-        clip[t, yi:yi + ph, xi:xi + pw] = alpha * patch + (1 - alpha) * bg
-        mask[t] = True
-        boxes[t] = (yi, xi, ph, pw)
-        x += direction * sp
-        y += vy
+    mask, boxes = _move_patch(clip, patch, alpha, range(start, start + length), x, y, direction * sp, vy)
     return clip, mask, boxes
 
 
@@ -126,13 +147,7 @@ def paste_anomaly(clip, donor, rng, kind):
     S = mm.H / 128.0                       # geometry defined at 128 rows, scaled to the model size
     ph, pw = (22, 14) if kind == "fast" else (26, 16)
     ph, pw = int(round(ph * S)), int(round(pw * S))
-    # donor patch: the most moving window of a random donor frame (likely a pedestrian)
-    j = rng.randint(1, len(donor))
-    diff = np.abs(donor[j] - donor[j - 1])
-    integ = np.pad(diff, ((1, 0), (1, 0))).cumsum(0).cumsum(1)
-    box = integ[ph:, pw:] - integ[:-ph, pw:] - integ[ph:, :-pw] + integ[:-ph, :-pw]
-    y0, x0 = np.unravel_index(np.argmax(box), box.shape)
-    patch = donor[j, y0:y0 + ph, x0:x0 + pw].copy()
+    patch = _moving_patch(donor, rng, ph, pw)
     if kind == "foreign":
         patch = patch[::-1]
     if kind == "far":
@@ -149,17 +164,7 @@ def paste_anomaly(clip, donor, rng, kind):
         rng.randint(int(round(30 * S)), mm.H - ph - int(round(10 * S)))
     direction = 1 if rng.rand() < 0.5 else -1
     x = 5.0 if direction > 0 else mm.W - pw - 5.0
-    mask = np.zeros(n, bool)
-    boxes = [None] * n
-    for t in range(start, start + length):
-        xi = int(round(x))
-        if xi < 0 or xi + pw > mm.W:
-            break
-        bg = clip[t, y:y + ph, xi:xi + pw]
-        clip[t, y:y + ph, xi:xi + pw] = alpha * patch + (1 - alpha) * bg
-        mask[t] = True
-        boxes[t] = (y, xi, ph, pw)
-        x += direction * speed
+    mask, boxes = _move_patch(clip, patch, alpha, range(start, start + length), x, y, direction * speed)
     return clip, mask, boxes
 
 
@@ -222,15 +227,5 @@ def paste_silhouette(clip, donor, rng, kind, speed=(0.8, 1.6)):
     direction = 1 if rng.rand() < 0.5 else -1
     x = 2.0 if direction > 0 else mm.W - w - 2.0
     y = int(min(y, mm.H - h))
-    mask = np.zeros(n, bool)
-    boxes = [None] * n
-    for t in range(start, n):
-        xi = int(round(x))
-        if xi < 0 or xi + w > mm.W:
-            break
-        bg = clip[t, y:y + h, xi:xi + w]
-        clip[t, y:y + h, xi:xi + w] = alpha * patch + (1 - alpha) * bg
-        mask[t] = True
-        boxes[t] = (y, xi, h, w)
-        x += direction * sp
+    mask, boxes = _move_patch(clip, patch, alpha, range(start, n), x, y, direction * sp)
     return clip, mask, boxes

@@ -79,11 +79,7 @@ def evaluate(z, chans, eps, lam=0.0, beta=2.0, rowq=None):
         hits = []
         for k in ks:
             s, bx = syn[k], z["box_" + k]
-            for t in np.where(z["mask_" + k])[0]:
-                cy, cx = np.unravel_index(np.argmax(s[t]), s[t].shape)
-                y, x, ph, pw = bx[t]
-                hits.append(y - mm.CELL < cy * mm.CELL + 4 < y + ph + mm.CELL and
-                            x - mm.CELL < cx * mm.CELL + 4 < x + pw + mm.CELL)
+            hits += [common.top_cell_hit(s[t], bx[t]) for t in np.where(z["mask_" + k])[0]]
         res[kind + "_hit"] = float(np.mean(hits))
     res["a"], res["b"] = float(a), float(b)
     return res

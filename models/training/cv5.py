@@ -128,11 +128,7 @@ def evaluate(z, names, chans, eps=8.0, beta=2.0):
         hits = []
         for k in ks:
             s, bx = syn[k], z["box_" + k]
-            for t in range(len(s)):
-                cy, cx = np.unravel_index(np.argmax(s[t]), s[t].shape)
-                y, x, ph, pw = bx[t]
-                hits.append(y - mm.CELL < cy * mm.CELL + 4 < y + ph + mm.CELL and
-                            x - mm.CELL < cx * mm.CELL + 4 < x + pw + mm.CELL)
+            hits += [common.top_cell_hit(s[t], bx[t]) for t in range(len(s))]
         res[kind + "_hit"] = float(np.mean(hits))
     res["a"], res["b"] = float(a), float(b)
     return res

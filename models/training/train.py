@@ -198,11 +198,7 @@ def main():
             s = s_syn[k]
             pos.append(common.score_np(s, a, b, args.beta)[2][m])
             pos_fs.append(fscore(s)[m])
-            for t in np.where(m)[0]:
-                cy, cx = np.unravel_index(np.argmax(s[t]), s[t].shape)
-                y, x, ph, pw = bx[t]
-                hits.append(y - mm.CELL < cy * mm.CELL + mm.CELL // 2 < y + ph + mm.CELL and
-                            x - mm.CELL < cx * mm.CELL + mm.CELL // 2 < x + pw + mm.CELL)
+            hits += [common.top_cell_hit(s[t], bx[t]) for t in np.where(m)[0]]
         pos, pos_fs = np.concatenate(pos), np.concatenate(pos_fs)
         report[f"val_synthetic_{kind}_auc"] = common.auc(np.r_[normal, pos],
                                                          np.r_[np.zeros(len(normal)), np.ones(len(pos))])
