@@ -32,33 +32,27 @@ CACHE_VERSION = 2                         # 2: + WALK kinds
 def draws(clips, seed, kinds=True, hard=True, walk=True):
     """The synthetic anomalies of the validation, in a fixed draw order: yields (key, clip', mask, boxes).
     kinds: cv3's kinds from RandomState(seed) (the same draws as cv3.py); hard: farslow/farlow from seed + 10."""
-    if kinds:
-        rng = np.random.RandomState(seed)
+    groups = [(seed, KINDS)] * kinds + [(seed + 10, HARD)] * hard + [(seed + 20, WALK)] * walk
+    for stream, group in groups:
+        rng = np.random.RandomState(stream)
         for c in BUSY:
-            for kind, reps in KINDS.items():
+            for kind, reps in group.items():
                 for rep in range(reps):
                     donor = clips["%02d" % rng.randint(4, 14)]
-                    if kind == "farfast":
-                        yield (f"{c}_{kind}{rep}", *common.paste_far_fast(clips[c], donor, rng))
-                    else:
-                        yield (f"{c}_{kind}{rep}", *common.paste_anomaly(clips[c], donor, rng, kind))
-    if hard:
-        rng = np.random.RandomState(seed + 10)
-        for c in BUSY:
-            for kind, reps in HARD.items():
-                for rep in range(reps):
-                    donor = clips["%02d" % rng.randint(4, 14)]
-                    if kind == "farslow":
-                        yield (f"{c}_{kind}{rep}", *common.paste_far_fast(clips[c], donor, rng, speed=(1.2, 1.8)))
-                    else:
-                        yield (f"{c}_{kind}{rep}", *common.paste_far_fast(clips[c], donor, rng, contrast=0.6))
-    if walk:
-        rng = np.random.RandomState(seed + 20)
-        for c in BUSY:
-            for kind, reps in WALK.items():
-                for rep in range(reps):
-                    donor = clips["%02d" % rng.randint(4, 14)]
-                    yield (f"{c}_{kind}{rep}", *common.paste_silhouette(clips[c], donor, rng, kind))
+                    yield (f"{c}_{kind}{rep}", *PASTE[kind](clips[c], donor, rng))
+
+
+# how each kind is drawn (the rng is consumed in the same order as when each kind had its own loop)
+PASTE = {
+    "fast": lambda clip, donor, rng: common.paste_anomaly(clip, donor, rng, "fast"),
+    "foreign": lambda clip, donor, rng: common.paste_anomaly(clip, donor, rng, "foreign"),
+    "far": lambda clip, donor, rng: common.paste_anomaly(clip, donor, rng, "far"),
+    "farfast": lambda clip, donor, rng: common.paste_far_fast(clip, donor, rng),
+    "farslow": lambda clip, donor, rng: common.paste_far_fast(clip, donor, rng, speed=(1.2, 1.8)),
+    "farlow": lambda clip, donor, rng: common.paste_far_fast(clip, donor, rng, contrast=0.6),
+    "glide": lambda clip, donor, rng: common.paste_silhouette(clip, donor, rng, "glide"),
+    "bike": lambda clip, donor, rng: common.paste_silhouette(clip, donor, rng, "bike"),
+}
 
 
 @torch.no_grad()
