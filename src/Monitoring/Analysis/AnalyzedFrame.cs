@@ -25,8 +25,6 @@ public sealed class AnalyzedFrame : IDisposable
     public string CameraId => Frame.CameraId;
     /// <summary>The frame score: the model's score averaged over the camera's last analysed frames (<see cref="ScoreSmoother"/>).</summary>
     public float Score { get; }
-    /// <summary>The model's own <c>score</c> output for this frame alone.</summary>
-    public float ModelScore { get; init; }
     public int CellsW { get; }
     public int CellsH { get; }
     private int MapLength { get; }

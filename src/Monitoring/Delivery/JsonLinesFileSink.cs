@@ -55,12 +55,13 @@ public sealed class JsonLinesFileSink : IAlertSink, IAsyncDisposable
     private async Task RotateAsync()
     {
         await _stream.DisposeAsync().ConfigureAwait(false);
-        if (_keepFiles == 0)
+        try
         {
-            File.Delete(_path);
-        }
-        else
-        {
+            if (_keepFiles == 0)
+            {
+                File.Delete(_path);
+                return;
+            }
             File.Delete(RotatedPath(_path, _keepFiles));
             for (var i = _keepFiles - 1; i >= 1; i--)
             {
@@ -69,7 +70,12 @@ public sealed class JsonLinesFileSink : IAlertSink, IAsyncDisposable
             }
             File.Move(_path, RotatedPath(_path, 1));
         }
-        _stream = Open();
+        finally
+        {
+            // Even if a rename failed (a file locked, a full disk), keep a stream open: the line is still written,
+            // to the unrotated file, and later lines are not lost to a disposed stream.
+            _stream = Open();
+        }
     }
 
     public async ValueTask DisposeAsync()
