@@ -66,14 +66,18 @@ def feats(model, clip, names, idx=None, batch=32):
     return np.concatenate(out)
 
 
-def build(run, data, names, seed=11):
-    key = hashlib.sha1((",".join(names) + f"|{seed}|{mm.SPEED_TAU}|{CACHE_VERSION}").encode()).hexdigest()[:10]
+def build(run, data, names, seed=11, model=None, tag=""):
+    """model: an AnomalyModel with its predictor loaded (default: run/pred.pt); tag: what else the channels
+    depend on (e.g. the prototypes), part of the cache key."""
+    key = hashlib.sha1((",".join(names) + f"|{seed}|{mm.SPEED_TAU}|{CACHE_VERSION}{tag}").encode()).hexdigest()[:10]
     path = os.path.join(run, f"cv5_{key}.npz")
     if os.path.exists(path):
         z = np.load(path)
         return {k: z[k] for k in z.files}
-    full = mm.AnomalyModel()
-    full.pred.load_state_dict(torch.load(os.path.join(run, "pred.pt")))
+    full = model
+    if full is None:
+        full = mm.AnomalyModel()
+        full.pred.load_state_dict(torch.load(os.path.join(run, "pred.pt")))
     clips = mm.load_split(data, "training", cache_dir=os.path.dirname(run))
     out = {f"clip_{c}": feats(full, v, names) for c, v in clips.items()}
     print("normal clips done", flush=True)
@@ -91,7 +95,23 @@ def build(run, data, names, seed=11):
     return out
 
 
-def evaluate(z, names, chans, eps=8.0, beta=2.0):
+def merged(run, data, groups, seed, model=None, tag=""):
+    """Channel groups, each with its own cache, merged along the channel axis: (names, z)."""
+    names, z = [], None
+    for g in groups:
+        zg = build(run, data, g, seed, model, tag)
+        names += g
+        z = zg if z is None else {k: (np.concatenate([z[k], zg[k]], 1) if k.startswith(("clip_", "syn_")) else z[k])
+                                  for k in z}
+    return names, z
+
+
+def evaluate(z, names, chans, eps=8.0, beta=2.0, baseline=None):
+    """baseline = (q, lam): the head subtracts lam x the frame's q-quantile of the cell distance (a crowd
+    baseline) before the sigmoid and the attention (a v7 candidate)."""
+    # a channel may carry a weight in the cell distance: "name*0.5" (the head's per-channel weights)
+    w = np.array([float(c.split("*")[1]) if "*" in c else 1.0 for c in chans], np.float32)[None, :, None, None]
+    chans = [c.split("*")[0] for c in chans]
     sel = [names.index(c) for c in chans]
     prof = ["%02d" % i for i in range(4, 14)]
     allf = np.concatenate([z["clip_" + c][:, sel] for c in prof])
@@ -105,7 +125,10 @@ def evaluate(z, names, chans, eps=8.0, beta=2.0):
     def dist(f):
         d = st(f) - mean
         d = d - osv * np.minimum(d, 0)
-        return np.sqrt((d ** 2 / (var + eps)).mean(1) + 1e-12)
+        s = np.sqrt((w * d ** 2 / (var + eps)).sum(1) / w.sum() + 1e-12)
+        if baseline:
+            s = s - baseline[1] * np.quantile(s.reshape(len(s), -1), baseline[0], axis=1)[:, None, None]
+        return s
     sv = {c: dist(z["clip_" + c]) for c in BUSY + QUIET}
     b = np.quantile(np.concatenate(list(sv.values())), 0.999)
     syn = {k[4:]: dist(z[k]) for k in z if k.startswith("syn_")}
@@ -133,23 +156,26 @@ def main():
     p.add_argument("--run", required=True)
     p.add_argument("--data", default=os.path.normpath(os.path.join(common.repo_root(), "..", "shared",
                                                                    "datasets", "ped2")))
-    p.add_argument("--channels", required=True, help="raw channels to compute (superset of every set)")
+    p.add_argument("--channels", required=True, action="append",
+                   help="raw channels to compute (superset of every set); repeat it to merge several caches")
     p.add_argument("--sets", nargs="*", required=True)
     p.add_argument("--eps", default="8")
     p.add_argument("--beta", default="2")
     p.add_argument("--seed", type=int, default=11)
+    p.add_argument("--baseline", default="", help="q:lam[,q:lam...] crowd baselines to try (see evaluate)")
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
-    names = args.channels.split(",")
-    z = build(args.run, args.data, names, args.seed)
+    names, z = merged(args.run, args.data, [c.split(",") for c in args.channels], args.seed)
     kinds = list(KINDS) + list(HARD) + list(WALK)
     print("features | eps beta | AUC " + " ".join(kinds) + " | hit far farfast farslow farlow glide bike | a b")
     for s in args.sets:
         for eps in map(float, args.eps.split(",")):
             for beta in map(float, args.beta.split(",")):
-                r = evaluate(z, names, s.split(","), eps, beta)
-                print(f"{s} | {eps:g} {beta:g} | " + " ".join(f"{r[k]:.4f}" for k in kinds) + " | " +
+              for bl in (args.baseline.split(",") if args.baseline else [""]):
+                base = tuple(map(float, bl.split(":"))) if bl else None
+                r = evaluate(z, names, s.split(","), eps, beta, base)
+                print(f"{s} | {eps:g} {beta:g} {bl} | " + " ".join(f"{r[k]:.4f}" for k in kinds) + " | " +
                       " ".join(f"{r[k + '_hit']:.2f}" for k in ("far", "farfast", "farslow", "farlow", "glide", "bike")) +
                       f" | {r['a']:.2f} {r['b']:.3f}", flush=True)
 

@@ -110,7 +110,16 @@ RAW_NAMES = (["perr_mean", "perr_max3", "perr_cellmax", "mot1", "mot2", "mot4", 
              # v5 candidates: apparent speed from block matching (contrast- and size-independent)
              + ["spd1_c4max", "spd2_c4max", "spd1_max", "spd2_max", "spd2_c4max_max3", "spdp_c4max",
                 "spdp1_c4max", "spdp_c4max_e1", "spdp_c4max_e4", "spdps_c4max", "spdps1_c4max",
-                "spdp1r2_c4max", "spdp1r2b3_c4max"])
+                "spdp1r2_c4max", "spdp1r2b3_c4max"]
+             # v7 candidates: "moves but is predicted too well" - frame-difference energy over prediction error
+             + ["ratio1_mean", "ratio1_c4max", "ratio1_c4max_max3", "ratio2_c4max"]
+             # v7 candidates: appearance novelty = squared distance of the predictor's encoder features to the
+             # nearest of K prototypes of normal footage (AnomalyModel.protos), worst position of the cell
+             + ["nov2_c", "nov3_c", "nov3_mean", "novp_c", "novp_mean"]
+             # v7 candidates: squared error of the appearance auto-encoder (AnomalyModel.ae) at half resolution
+             + ["aerr_mean", "aerr_c2max", "aerr_max3"]
+             # v7 candidate: rigid motion - moving 4x4 blocks whose pixels all move at the same apparent speed
+             + ["rig1_c4max", "rig1_c4max_max3"])
 
 SPEED_TAU = float(os.environ.get("MONMODEL_SPEED_TAU", "0.03"))   # box-mean |difference| that counts as motion
 
@@ -142,6 +151,31 @@ def block_speed(cur, past, radius, box=5, tau=None, stride=1):
     return spd * moving
 
 
+def patches(frames):
+    """v7 candidate descriptor: at half resolution, the current frame's high-pass, the lag-1 and the previous
+    lag-1 differences; 4x4 patches every 2 half-res px (8x8 model px every 4: 2x2 per cell) -> [N, 48, GH*2, GW*2]"""
+    x = F.avg_pool2d(frames[:, -3:], 2)                                   # [N, 3, H/2, W/2]: t-2, t-1, t
+    hp = x[:, 2:3] - F.avg_pool2d(x[:, 2:3], 3, 1, 1, count_include_pad=False)
+    z = torch.cat([hp, x[:, 2:3] - x[:, 1:2], x[:, 1:2] - x[:, 0:1]], 1)
+    z = F.pad(z, (1, 1, 1, 1), mode="replicate")
+    return F.unfold(z, 4, stride=2).view(z.shape[0], 48, GH * 2, GW * 2)
+
+
+class AppearanceAE(nn.Module):
+    """v7 candidate: a small auto-encoder of the CURRENT frame alone (no skips, a 4-channel stride-8 code),
+    output at half resolution. Trained on normal frames, it renders usual appearance; its error is the
+    appearance cue for things that move like pedestrians but do not look like them."""
+
+    def __init__(self, code=4):
+        super().__init__()
+        self.enc = nn.Sequential(conv(1, 8, 2), conv(8, 16, 2), conv(16, 16), conv(16, 32, 2), nn.Conv2d(32, code, 1))
+        self.dec = nn.Sequential(nn.Conv2d(code, 32, 1), nn.ReLU(inplace=True), nn.Upsample(scale_factor=2.0),
+                                 conv(32, 16), nn.Upsample(scale_factor=2.0), conv(16, 8), nn.Conv2d(8, 1, 3, 1, 1))
+
+    def forward(self, cur):
+        return self.dec(self.enc(cur))
+
+
 class AnomalyModel(nn.Module):
     """frames + per-camera profile -> features, anomaly_map, attention, score."""
 
@@ -164,6 +198,8 @@ class AnomalyModel(nn.Module):
         # weights exports byte-identically to the earlier code (buffers shift the exporter's node numbering).
         self.weight = torch.ones(d)
         self.weighted = False
+        self.ae = None          # v7 candidate: an AppearanceAE, only for the aerr* channels
+        self.protos = {}        # v7 candidates: {"e2"/"e3": [K, C] prototypes}; empty unless a nov* channel is used
         self.register_buffer("eps", torch.tensor(0.01))
         self.register_buffer("cal_a", torch.tensor(2.0))
         self.register_buffer("cal_b", torch.tensor(3.0))
@@ -250,6 +286,58 @@ class AnomalyModel(nn.Module):
             "spdps_c4max": lambda: lg(c2(spds(2, 4) * F.max_pool2d((err() > 0.002).float(), 2)), 0.1),
             "spdps1_c4max": lambda: lg(c2(spds(1, 3) * F.max_pool2d((err() > 0.002).float(), 2)), 0.1),
         }
+        # log of (squared lag-k frame difference) / (squared prediction error), per 4x4 block or cell: high where
+        # the scene changes but the predictor explains it (a rigid glider), low for a walker's swinging limbs
+        msq = lambda k: get(f"msq{k}", lambda: (cur - frames[:, -1 - k:frames.shape[1] - k]) ** 2)
+        rblk = lambda k: get(f"rblk{k}", lambda: lg(F.avg_pool2d(msq(k), 4), 1e-3) - lg(F.avg_pool2d(err(), 4), 1e-3))
+        fns["ratio1_mean"] = lambda: lg(cellpool(msq(1)), 1e-3) - lg(perr(), 1e-3)
+        fns["ratio1_c4max"] = lambda: F.max_pool2d(rblk(1), CELL // 4)
+        fns["ratio1_c4max_max3"] = lambda: max3(F.max_pool2d(rblk(1), CELL // 4))
+        fns["ratio2_c4max"] = lambda: F.max_pool2d(rblk(2), CELL // 4)
+        def enc():
+            def run():
+                e1 = self.pred.e1(frames[:, :-1])
+                e2 = self.pred.e2(e1)
+                return e2, self.pred.e3(e2)
+            return get("enc", run)
+
+        def nov(level):
+            def run():
+                e = enc()[0 if level == "e2" else 1]
+                m = self.protos[level]                                   # [K, C]
+                d = (e * e).sum(1, keepdim=True) - 2 * F.conv2d(e, m[:, :, None, None]) \
+                    + (m * m).sum(1).view(1, -1, 1, 1)
+                return torch.clamp(d.min(1, keepdim=True)[0], min=0.0)
+            return get("nov" + level, run)
+        def novp():
+            def run():
+                p = patches(frames)                                      # [N, 48, h, w] (4x4 px at half res)
+                m = self.protos["p"]
+                d = (p * p).sum(1, keepdim=True) - 2 * F.conv2d(p, m[:, :, None, None]) \
+                    + (m * m).sum(1).view(1, -1, 1, 1)
+                return torch.clamp(d.min(1, keepdim=True)[0], min=0.0)
+            return get("novp", run)
+        fns["novp_c"] = lambda: lg(F.max_pool2d(novp(), 2, 2, ceil_mode=True)[:, :, :GH, :GW], 1e-3)
+        fns["novp_mean"] = lambda: lg(F.avg_pool2d(novp(), 2, 2, ceil_mode=True)[:, :, :GH, :GW], 1e-3)
+        aerr = lambda: get("aerr", lambda: (self.ae(cur) - F.avg_pool2d(cur, 2)) ** 2)   # [N,1,H/2,W/2]
+        fns["aerr_mean"] = lambda: lg(F.avg_pool2d(aerr(), CELL // 2), 1e-4)
+        fns["aerr_c2max"] = lambda: lg(F.max_pool2d(F.avg_pool2d(aerr(), 2), CELL // 4), 1e-4)
+        fns["aerr_max3"] = lambda: lg(max3(F.avg_pool2d(aerr(), CELL // 2)), 1e-4)
+        def rig():
+            def run():
+                v = spd(1, 2)
+                mv = (v > 0).float()
+                frac = F.avg_pool2d(mv, 4)
+                m1 = F.avg_pool2d(v, 4) / (frac + 1e-6)
+                m2 = F.avg_pool2d(v * v, 4) / (frac + 1e-6)
+                var = torch.clamp(m2 - m1 * m1, min=0.0)
+                return frac * (1 - torch.clamp(var / 0.5, max=1.0))
+            return get("rig", run)
+        fns["rig1_c4max"] = lambda: lg(F.max_pool2d(rig(), CELL // 4), 0.1)
+        fns["rig1_c4max_max3"] = lambda: lg(max3(F.max_pool2d(rig(), CELL // 4)), 0.1)
+        fns["nov2_c"] = lambda: lg(F.max_pool2d(nov("e2"), CELL // 2), 1e-2)
+        fns["nov3_c"] = lambda: lg(F.max_pool2d(nov("e3"), CELL // 4), 1e-2)
+        fns["nov3_mean"] = lambda: lg(F.avg_pool2d(nov("e3"), CELL // 4), 1e-2)
         for i in range(CODE):
             fns[f"code{i}"] = (lambda i=i: pred()[1][:, i:i + 1])
         return torch.cat([fns[n]() for n in names], 1)
