@@ -51,6 +51,7 @@ public sealed class CameraSource
     private int _segment;
     private long _framesDecoded, _framesQueued, _framesDropped, _reconnects;
     private long _lastFrameTicks = Environment.TickCount64;
+    private readonly OutageLog _outage = new();
 
     public string Id => _camera.Id;
     public CameraOptions Options => _camera;
@@ -125,7 +126,7 @@ public sealed class CameraSource
                         _log.LogInformation("Camera {Camera}: end of {Url} after {Frames} frames", _camera.Id, _maskedUrl, FramesDecoded);
                         return;
                     }
-                    _log.LogWarning("Camera {Camera}: stream {Url} ended; reconnecting", _camera.Id, _maskedUrl);
+                    ReportFailure($"stream {_maskedUrl} ended", backoffMs);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -141,7 +142,7 @@ public sealed class CameraSource
                     _log.LogError("Camera {Camera}: {Error}", _camera.Id, e.Message);
                     throw;
                 }
-                _log.LogWarning("Camera {Camera}: {Error}; retrying in {Delay:0.0} s", _camera.Id, e.Message, backoffMs / 1000);
+                ReportFailure(e.Message, backoffMs);
             }
             finally
             {
@@ -203,7 +204,13 @@ public sealed class CameraSource
                 throw;
             }
             Touch();
-            if (++framesThisConnection == 1) backoffMs = _capture.BackoffInitialMs;
+            if (++framesThisConnection == 1)
+            {
+                backoffMs = _capture.BackoffInitialMs;
+                if (_outage.Recovered(Environment.TickCount64) is { } back)
+                    _log.LogInformation("Camera {Camera}: frames flowing again after {Down:0.0} s down and {Attempts} failed attempts",
+                        _camera.Id, back.DownMs / 1000.0, back.Attempts);
+            }
             frame.EnqueuedTicks = Environment.TickCount64;
             if (BuffersAsLive)
             {
@@ -224,6 +231,25 @@ public sealed class CameraSource
             Interlocked.Increment(ref _framesQueued);
         }
         return false;
+    }
+
+    /// <summary>Logs a failed attempt without flooding: see <see cref="OutageLog"/>.</summary>
+    private void ReportFailure(string error, double backoffMs)
+    {
+        var entry = _outage.Failure(error, Environment.TickCount64);
+        switch (entry.Kind)
+        {
+            case OutageKind.First or OutageKind.Changed:
+                _log.LogWarning("Camera {Camera}: {Error}; retrying in {Delay:0.0} s", _camera.Id, error, backoffMs / 1000);
+                break;
+            case OutageKind.StillDown:
+                _log.LogWarning("Camera {Camera}: still down after {Attempts} attempts in {Minutes:0} min ({Error}); retrying at most {Max:0} s apart",
+                    _camera.Id, entry.Attempts, entry.DownMs / 60_000.0, error, _capture.BackoffMaxMs / 1000.0);
+                break;
+            default:
+                _log.LogDebug("Camera {Camera}: {Error}; retrying in {Delay:0.0} s (attempt {Attempts})", _camera.Id, error, backoffMs / 1000, entry.Attempts);
+                break;
+        }
     }
 
     private void Touch()
