@@ -119,7 +119,9 @@ RAW_NAMES = (["perr_mean", "perr_max3", "perr_cellmax", "mot1", "mot2", "mot4", 
              # v7 candidates: squared error of the appearance auto-encoder (AnomalyModel.ae) at half resolution
              + ["aerr_mean", "aerr_c2max", "aerr_max3"]
              # v7 candidate: rigid motion - moving 4x4 blocks whose pixels all move at the same apparent speed
-             + ["rig1_c4max", "rig1_c4max_max3"])
+             + ["rig1_c4max", "rig1_c4max_max3"]
+             # v7 candidate: appearance-motion mismatch (AnomalyModel.amot): more / other motion than the look explains
+             + ["amot_pos_c2max", "amot_sq_c2max", "amot_sq_mean"])
 
 SPEED_TAU = float(os.environ.get("MONMODEL_SPEED_TAU", "0.03"))   # box-mean |difference| that counts as motion
 
@@ -176,6 +178,32 @@ class AppearanceAE(nn.Module):
         return self.dec(self.enc(cur))
 
 
+class AppearanceMotion(nn.Module):
+    """v7 candidate: predicts the lag-1 frame-difference magnitude (half resolution) from the CURRENT frame's
+    appearance alone (a small U-Net). Trained on normal frames, it learns which things move and how (a
+    pedestrian's legs); an object whose motion does not match its appearance leaves a residual."""
+
+    def __init__(self):
+        super().__init__()
+        self.e1, self.e2, self.e3 = conv(1, 8, 2), conv(8, 16, 2), conv(16, 32, 2)
+        self.d2, self.d1 = conv(32 + 16, 16), conv(16 + 8, 8)
+        self.out = nn.Conv2d(8, 1, 3, 1, 1)
+
+    def forward(self, cur):
+        up = lambda z: F.interpolate(z, scale_factor=2.0, mode="nearest")
+        e1 = self.e1(cur)
+        e2 = self.e2(e1)
+        e3 = self.e3(e2)
+        z = self.d2(torch.cat([up(e3), e2], 1))
+        z = self.d1(torch.cat([up(z), e1], 1))
+        return self.out(z)
+
+
+def motion_target(frames):
+    """What AppearanceMotion predicts: |current - previous| at half resolution [N,1,H/2,W/2]."""
+    return F.avg_pool2d((frames[:, -1:] - frames[:, -2:-1]).abs(), 2)
+
+
 class AnomalyModel(nn.Module):
     """frames + per-camera profile -> features, anomaly_map, attention, score."""
 
@@ -198,6 +226,7 @@ class AnomalyModel(nn.Module):
         # weights exports byte-identically to the earlier code (buffers shift the exporter's node numbering).
         self.weight = torch.ones(d)
         self.weighted = False
+        self.amot = None        # v7 candidate: an AppearanceMotion, only for the amot* channels
         self.ae = None          # v7 candidate: an AppearanceAE, only for the aerr* channels
         self.protos = {}        # v7 candidates: {"e2"/"e3": [K, C] prototypes}; empty unless a nov* channel is used
         self.register_buffer("eps", torch.tensor(0.01))
@@ -335,6 +364,10 @@ class AnomalyModel(nn.Module):
             return get("rig", run)
         fns["rig1_c4max"] = lambda: lg(F.max_pool2d(rig(), CELL // 4), 0.1)
         fns["rig1_c4max_max3"] = lambda: lg(max3(F.max_pool2d(rig(), CELL // 4)), 0.1)
+        ares = lambda: get("ares", lambda: motion_target(frames) - self.amot(cur))
+        fns["amot_pos_c2max"] = lambda: lg(F.max_pool2d(F.avg_pool2d(F.relu(ares()) ** 2, 2), CELL // 4), 1e-4)
+        fns["amot_sq_c2max"] = lambda: lg(F.max_pool2d(F.avg_pool2d(ares() ** 2, 2), CELL // 4), 1e-4)
+        fns["amot_sq_mean"] = lambda: lg(F.avg_pool2d(ares() ** 2, CELL // 2), 1e-4)
         fns["nov2_c"] = lambda: lg(F.max_pool2d(nov("e2"), CELL // 2), 1e-2)
         fns["nov3_c"] = lambda: lg(F.max_pool2d(nov("e3"), CELL // 4), 1e-2)
         fns["nov3_mean"] = lambda: lg(F.avg_pool2d(nov("e3"), CELL // 4), 1e-2)
