@@ -73,6 +73,14 @@ public sealed class DaemonCameraTests(ITestOutputHelper output)
 
             daemon.Terminate();
             Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+            // The outage is told once, however many retries it took, and its end is told once.
+            Assert.Single(daemon.Lines, l => l.Contains("frames flowing again after", StringComparison.Ordinal));
+            // Each retry warning names a new error (the stream's end, then e.g. the refused reconnects); repeats go to debug.
+            var errors = daemon.Lines.Where(l => l.Contains("Camera cam:", StringComparison.Ordinal) && l.Contains("; retrying in", StringComparison.Ordinal))
+                .Select(l => l[(l.IndexOf("Camera cam:", StringComparison.Ordinal) + 11)..l.IndexOf("; retrying in", StringComparison.Ordinal)]).ToList();
+            output.WriteLine($"retry warnings: {errors.Count} for {m.Reconnects("cam")} reconnect attempts");
+            Assert.NotEmpty(errors);
+            for (var i = 1; i < errors.Count; i++) Assert.NotEqual(errors[i - 1], errors[i]);
         }
         finally
         {
@@ -172,6 +180,9 @@ public sealed class DaemonCameraTests(ITestOutputHelper output)
         daemon.Terminate();
         Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         Assert.Contains(daemon.Lines, l => l.Contains("***:***@127.0.0.1", StringComparison.Ordinal));
+        // A camera that stays down is one warning, not one per retry.
+        var warned = daemon.Lines.Count(l => l.Contains("Camera dead:", StringComparison.Ordinal) && l.Contains("retrying in", StringComparison.Ordinal));
+        Assert.True(warned == 1, $"{warned} retry warnings for {m.Reconnects("dead")} reconnects of the dead camera");
         Assert.DoesNotContain(daemon.Lines, l => l.Contains("secretpw", StringComparison.Ordinal));
     }
 
