@@ -76,8 +76,13 @@ class Predictor(nn.Module):
 
     Its stride-8 bottleneck is a CODE-channel map on the cell grid (GH x GW)."""
 
-    def __init__(self, c1=8, c2=16, c3=32):
+    def __init__(self, c1=8, c2=16, c3=32, variant=None):
         super().__init__()
+        # v7 experiment (MONMODEL_PRED="noskip1,nores"): without the full-resolution skip and the residual on the
+        # last frame, the predictor must render the frame from coarser features (less able to copy what it has
+        # not learned to draw). Default: neither, the committed architecture.
+        variant = set(filter(None, (os.environ.get("MONMODEL_PRED", "") if variant is None else variant).split(",")))
+        self.skip1, self.residual = "noskip1" not in variant, "nores" not in variant
         self.e1 = nn.Sequential(conv(T - 1, c1), conv(c1, c1))
         self.e2 = nn.Sequential(conv(c1, c2, 2), conv(c2, c2))
         self.e3 = nn.Sequential(conv(c2, c3, 2), conv(c3, c3))
@@ -85,7 +90,7 @@ class Predictor(nn.Module):
         self.bu = nn.Sequential(nn.Conv2d(CODE, c3, 1), nn.ReLU(inplace=True))
         self.d3 = conv(2 * c3, c3)
         self.d2 = conv(c3 + c2, c2)
-        self.d1 = conv(c2 + c1, c1)
+        self.d1 = conv(c2 + c1 if self.skip1 else c2, c1)
         self.out = nn.Conv2d(c1, 1, 3, 1, 1)
 
     def forward(self, past):
@@ -96,8 +101,8 @@ class Predictor(nn.Module):
         code = self.b(e3)
         z = self.d3(torch.cat([up(self.bu(code)), e3], 1))
         z = self.d2(torch.cat([up(z), e2], 1))
-        z = self.d1(torch.cat([up(z), e1], 1))
-        pred = past[:, -1:] + self.out(z)
+        z = self.d1(torch.cat([up(z), e1], 1) if self.skip1 else up(z))
+        pred = past[:, -1:] + self.out(z) if self.residual else self.out(z)
         return pred, code
 
 
