@@ -3,7 +3,8 @@ namespace Monitoring.Events;
 /// <summary>
 /// Event confirmation, tracking and cooldown. JSON:
 /// <c>{ "confirmFrames": 2, "windowFrames": 3, "endAfterQuietFrames": 5, "iouThreshold": 0.25,
-///      "updateIntervalSeconds": 10, "updatePeakRise": 0.1, "cooldownSeconds": 30 }</c>.
+///      "updateIntervalSeconds": 10, "updatePeakRise": 0.1, "minUpdateGapSeconds": 2, "cooldownSeconds": 30,
+///      "endGraceSeconds": 10 }</c>.
 /// See docs/alerts.md for the exact rules.
 /// </summary>
 public sealed class EventOptions
@@ -25,6 +26,12 @@ public sealed class EventOptions
     public double MinUpdateGapSeconds { get; set; } = 2;
     /// <summary>After "end", a confirmation in the same camera zone within this many seconds re-opens the event.</summary>
     public double CooldownSeconds { get; set; } = 30;
+    /// <summary>
+    /// Hysteresis before "end" (seconds of capture time): when an event's last region is dropped, its "end" waits this
+    /// long; a region confirmed in the same zone meanwhile simply continues the event (no end / re-open pair). The
+    /// "end" then carries the time the last region was dropped. 0 = end at once.
+    /// </summary>
+    public double EndGraceSeconds { get; set; } = 10;
 
     public IReadOnlyList<string> Validate(string path)
     {
@@ -37,6 +44,7 @@ public sealed class EventOptions
         if (!(MinUpdateGapSeconds >= 0)) errors.Add($"{path}.minUpdateGapSeconds is {MinUpdateGapSeconds}: use 0 or more.");
         if (!(UpdatePeakRise >= 0)) errors.Add($"{path}.updatePeakRise is {UpdatePeakRise}: use 0 or more.");
         if (!(CooldownSeconds >= 0)) errors.Add($"{path}.cooldownSeconds is {CooldownSeconds}: use 0 or more.");
+        if (!(EndGraceSeconds >= 0 && EndGraceSeconds <= 3600)) errors.Add($"{path}.endGraceSeconds is {EndGraceSeconds}: use 0 to 3600.");
         return errors;
     }
 }

@@ -18,7 +18,9 @@ namespace Monitoring.Events;
 /// passed since the last message, and only on frames where the event has a region. Join and peak-rise updates wait
 /// until <see cref="EventOptions.MinUpdateGapSeconds"/> have passed since the last message (a busy scene is not a flood).</item>
 /// <item>A confirmed track is dropped after m consecutive unmatched frames; the event ends ("end") when its last track is
-/// dropped. Its cooldown runs until end time + <see cref="EventOptions.CooldownSeconds"/>.</item>
+/// dropped and no track has joined it for <see cref="EventOptions.EndGraceSeconds"/> (a track confirmed in the zone
+/// meanwhile joins the still-open event). The end carries the drop time; the cooldown runs until that time +
+/// <see cref="EventOptions.CooldownSeconds"/>.</item>
 /// </list>
 /// One instance per camera; not thread-safe.
 /// </summary>
@@ -104,12 +106,15 @@ public sealed class EventTracker
             var ev = _open[e];
             if (ev.Tracks.Count == 0)
             {
-                ev.CooldownUntil = now + TimeSpan.FromSeconds(_options.CooldownSeconds);
-                (messages ??= []).Add(Message(ev, AlertLifecycle.End, frame, [], reopened: false, ended: now));
+                // The end waits out the grace: a region confirmed in this zone meanwhile joins the event instead.
+                var quietSince = ev.QuietSince ??= now;
+                if ((now - quietSince).TotalSeconds < _options.EndGraceSeconds) continue;
+                (messages ??= []).Add(End(ev, frame));
                 _open.RemoveAt(e--);
                 _cooling.Add(ev);
                 continue;
             }
+            ev.QuietSince = null;
             var current = CurrentRegions(ev);
             if (current.Count == 0) continue;
             ev.LastSeenAt = now;
@@ -139,14 +144,19 @@ public sealed class EventTracker
     {
         var frame = new FrameAnalysis(_camera, frameIndex, now, 0f, [], 0, 0, 0, 0);
         var messages = new List<AlertMessage>();
-        foreach (var ev in _open)
-        {
-            ev.CooldownUntil = now + TimeSpan.FromSeconds(_options.CooldownSeconds);
-            messages.Add(Message(ev, AlertLifecycle.End, frame, [], reopened: false, ended: now));
-        }
+        foreach (var ev in _open) messages.Add(End(ev, frame));
         _open.Clear();
         _tracks.Clear();
         return messages;
+    }
+
+    /// <summary>The "end" message: ended when its last track was dropped (or now, if it still had tracks).</summary>
+    private AlertMessage End(TrackedEvent ev, FrameAnalysis frame)
+    {
+        var ended = ev.QuietSince ?? frame.Timestamp;
+        ev.QuietSince = null;
+        ev.CooldownUntil = ended + TimeSpan.FromSeconds(_options.CooldownSeconds);
+        return Message(ev, AlertLifecycle.End, frame, [], reopened: false, ended: ended);
     }
 
     private void Confirm(Track track, DateTimeOffset now)

@@ -14,4 +14,6 @@ internal sealed class TrackedEvent(string id, string? zoneKey, DateTimeOffset st
     public float MaxPeak { get; set; }
     public List<Track> Tracks { get; } = [];
     public DateTimeOffset CooldownUntil { get; set; }
+    /// <summary>When its last track was dropped, while its "end" waits out the grace; null while it has tracks.</summary>
+    public DateTimeOffset? QuietSince { get; set; }
 }

@@ -28,7 +28,7 @@ public class PayloadSchemaTests
     public static IEnumerable<object[]> Payloads()
     {
         using var dir = new TempDir();
-        var script = new EventScript(new EventOptions { UpdateIntervalSeconds = 1, EndAfterQuietFrames = 2 });
+        var script = new EventScript(new EventOptions { UpdateIntervalSeconds = 1, EndAfterQuietFrames = 2, EndGraceSeconds = 0 });
         script.Frame((2, 2, 3, 3)); script.Frame((2, 2, 3, 3)); script.Frame((3, 2, 3, 3));
         script.Quiet(2);
         var options = new SnapshotOptions { Directory = dir.Path };

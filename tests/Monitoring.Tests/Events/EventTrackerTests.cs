@@ -6,11 +6,71 @@ namespace Monitoring.Tests.Events;
 
 public class EventTrackerTests
 {
-    private static EventOptions Options(double updateInterval = 3, double cooldown = 30) => new()
+    // endGrace 0 (the end at once) unless a test is about the grace: the scripts below count frames to the end.
+    private static EventOptions Options(double updateInterval = 3, double cooldown = 30, double endGrace = 0) => new()
     {
         ConfirmFrames = 2, WindowFrames = 3, EndAfterQuietFrames = 3, IouThreshold = 0.25,
-        UpdateIntervalSeconds = updateInterval, UpdatePeakRise = 0.2f, CooldownSeconds = cooldown,
+        UpdateIntervalSeconds = updateInterval, UpdatePeakRise = 0.2f, CooldownSeconds = cooldown, EndGraceSeconds = endGrace,
     };
+
+    [Fact]
+    public void A_region_back_within_the_end_grace_continues_the_event_without_an_end_and_reopen_pair()
+    {
+        var script = new EventScript(Options(updateInterval: 1000, endGrace: 10));
+        script.Frame(Blob); script.Frame(Blob);          // t 0-1: new at t 1
+        script.Quiet(5);                                   // t 2-6: the track is dropped at t 4, the end waits
+        script.Frame(Blob); script.Frame(Blob);            // t 7-8: confirmed again -> joins the open event
+        Assert.Equal("new,update", script.Types);
+        Assert.False(script.Messages[1].Reopened);
+        Assert.Equal(script.Start.AddSeconds(8), script.Messages[1].OccurredAt);
+        script.Quiet(12);                                  // t 9-20: dropped at t 11, still waiting at t 20
+        Assert.Equal("new,update", script.Types);
+        script.Quiet(1);                                   // t 21: 10 s after the drop -> end
+        Assert.Equal("new,update,end", script.Types);
+        var end = script.Messages[^1];
+        Assert.Equal(script.Start.AddSeconds(11), end.EndedAt);            // when the last region was dropped
+        Assert.Equal(script.Start.AddSeconds(21), end.OccurredAt);         // sent once the grace had passed
+        Assert.Equal(script.Start.AddSeconds(11 + 30), end.CooldownUntil);
+        Assert.Equal(new[] { 1, 2, 3 }, script.Messages.Select(m => m.Sequence));
+        Assert.Single(script.Messages.Select(m => m.EventId).Distinct());
+    }
+
+    [Fact]
+    public void Without_grace_the_same_flicker_is_an_end_and_a_reopen()
+    {
+        var script = new EventScript(Options(updateInterval: 1000, endGrace: 0));
+        script.Frame(Blob); script.Frame(Blob);
+        script.Quiet(5);
+        script.Frame(Blob); script.Frame(Blob);
+        Assert.Equal("new,end,update", script.Types);
+        Assert.True(script.Messages[2].Reopened);
+        Assert.Equal(script.Start.AddSeconds(4), script.Messages[1].EndedAt);
+    }
+
+    [Fact]
+    public void EndAll_ends_an_event_waiting_out_its_grace_with_the_drop_time()
+    {
+        var script = new EventScript(Options(endGrace: 60));
+        script.Frame(Blob); script.Frame(Blob);
+        script.Quiet(5);                                   // dropped at t 4; the end would come at t 64
+        Assert.Equal("new", script.Types);
+        Assert.Equal(1, script.Tracker.OpenEvents);
+        var ends = script.Tracker.EndAll(script.Start.AddSeconds(7));
+        var end = Assert.Single(ends);
+        Assert.Equal(AlertLifecycle.End, end.Type);
+        Assert.Equal(script.Start.AddSeconds(4), end.EndedAt);
+        Assert.Equal(0, script.Tracker.OpenEvents);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(3601)]
+    [InlineData(double.NaN)]
+    public void End_grace_out_of_range_is_a_config_error_naming_the_setting(double grace)
+    {
+        var errors = new EventOptions { EndGraceSeconds = grace }.Validate("alerts.events");
+        Assert.Contains(errors, e => e.Contains("alerts.events.endGraceSeconds", StringComparison.Ordinal) && e.Contains("0 to 3600", StringComparison.Ordinal));
+    }
 
     private static readonly (int, int, int, int) Blob = (4, 4, 3, 3);
 
