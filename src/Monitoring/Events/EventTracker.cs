@@ -107,7 +107,9 @@ public sealed class EventTracker
             if (ev.Tracks.Count == 0)
             {
                 // The end waits out the grace: a region confirmed in this zone meanwhile joins the event instead.
-                var quietSince = ev.QuietSince ??= now;
+                // If capture time went backwards (a file restarting), the grace restarts rather than waiting for it.
+                if (ev.QuietSince is not { } since || since > now) ev.QuietSince = now;
+                var quietSince = ev.QuietSince.Value;
                 if ((now - quietSince).TotalSeconds < _options.EndGraceSeconds) continue;
                 (messages ??= []).Add(End(ev, frame));
                 _open.RemoveAt(e--);

@@ -8,7 +8,7 @@ namespace Monitoring.Tests.Events;
 internal sealed class EventScript(EventOptions options, RegionOptions? regions = null)
 {
     private readonly RegionExtractor _extractor = new(regions ?? new RegionOptions { Threshold = 0.5f });
-    private long _frame;
+    private long _frame, _clockOffset;
 
     public EventTracker Tracker { get; } = new("cam", options, "model-1", "profile-1");
     public List<AlertMessage> Messages { get; } = [];
@@ -19,10 +19,13 @@ internal sealed class EventScript(EventOptions options, RegionOptions? regions =
     public void FrameWithPeak(float peak, params (int X, int Y, int W, int H)[] blobs)
     {
         var map = SyntheticMaps.Blobs(16, 12, blobs.Select(b => (b.X, b.Y, b.W, b.H, peak)).ToArray());
-        var analysis = SyntheticMaps.Frame(map, 16, 12, 160, 120, _frame, Start.AddSeconds(_frame));
+        var analysis = SyntheticMaps.Frame(map, 16, 12, 160, 120, _frame, Start.AddSeconds(_frame + _clockOffset));
         _frame++;
         Messages.AddRange(Tracker.Observe(_extractor.Observe(analysis)));
     }
+
+    /// <summary>Moves the capture clock back (a file restarting from its beginning); frame times go on from there.</summary>
+    public void Rewind(int seconds) => _clockOffset -= seconds;
 
     public void Quiet(int frames)
     {

@@ -48,6 +48,20 @@ public class EventTrackerTests
     }
 
     [Fact]
+    public void A_clock_going_back_during_the_grace_restarts_it_instead_of_stalling_the_end()
+    {
+        var script = new EventScript(Options(endGrace: 10));
+        script.Frame(Blob); script.Frame(Blob);
+        script.Quiet(3);                                   // dropped at t 4
+        script.Rewind(100);                                // the next frame is stamped t -95
+        script.Quiet(10);                                  // t -95 .. -86: the grace restarted at t -95
+        Assert.Equal("new", script.Types);
+        script.Quiet(1);                                   // t -85: 10 s after the restart
+        Assert.Equal("new,end", script.Types);
+        Assert.Equal(script.Start.AddSeconds(-95), script.Messages[^1].EndedAt);
+    }
+
+    [Fact]
     public void EndAll_ends_an_event_waiting_out_its_grace_with_the_drop_time()
     {
         var script = new EventScript(Options(endGrace: 60));
