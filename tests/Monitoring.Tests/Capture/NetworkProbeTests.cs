@@ -33,10 +33,12 @@ public sealed class NetworkProbeTests
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var url = $"rtsp://user:secretpw@127.0.0.1:{port}/x";
-        // The silent camera reads the request and never answers.
-        var request = Task.Run(async () =>
+        var peers = new List<TcpClient>();
+        // The silent camera accepts, reads the request and never answers (it hangs, it does not hang up).
+        Task<string> SilentCamera() => Task.Run(async () =>
         {
-            var peer = await listener.AcceptTcpClientAsync(); // kept open: the camera hangs, it does not hang up
+            var peer = await listener.AcceptTcpClientAsync();
+            lock (peers) peers.Add(peer);
             var buffer = new byte[1024];
             var text = new StringBuilder();
             while (!text.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
@@ -45,22 +47,34 @@ public sealed class NetworkProbeTests
                 if (n == 0) break;
                 text.Append(Encoding.ASCII.GetString(buffer, 0, n));
             }
-            return (peer, text.ToString());
+            return text.ToString();
         });
+        try
+        {
+            // 1. The timeout: a clear error naming the masked URL and the time, never the password.
+            _ = SilentCamera();
+            var clock = Stopwatch.StartNew();
+            var e = Assert.Throws<CaptureException>(() => NetworkProbe.Check(url, UriMasking.Mask(url), 1000, CancellationToken.None));
+            Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 5);
+            Assert.Contains("no answer within 1000 ms", e.Message);
+            Assert.DoesNotContain("secretpw", e.Message);
 
-        var clock = Stopwatch.StartNew();
-        var e = Assert.Throws<CaptureException>(() => NetworkProbe.Check(url, UriMasking.Mask(url), 1000, CancellationToken.None));
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.5, 5);
-        Assert.Contains("no answer within 1000 ms", e.Message);
-        Assert.DoesNotContain("secretpw", e.Message);
-        var (peer, sent) = await request.WaitAsync(TimeSpan.FromSeconds(5));
-        peer.Dispose();
-        Assert.StartsWith($"OPTIONS rtsp://127.0.0.1:{port}/x RTSP/1.0", sent);
-        Assert.DoesNotContain("secretpw", sent);
-
-        using var stop = new CancellationTokenSource(200);
-        clock.Restart();
-        Assert.ThrowsAny<OperationCanceledException>(() => NetworkProbe.Check(url, "masked", 60_000, stop.Token));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+            // 2. What the camera receives (read while the probe is still waiting, so a slow host cannot race it), and
+            //    the stop signal ends the wait.
+            var request = SilentCamera();
+            using var stop = new CancellationTokenSource();
+            var probe = Task.Run(() => NetworkProbe.Check(url, "masked", 60_000, stop.Token));
+            var sent = await request.WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.StartsWith($"OPTIONS rtsp://127.0.0.1:{port}/x RTSP/1.0", sent);
+            Assert.DoesNotContain("secretpw", sent);
+            clock.Restart();
+            stop.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => probe.WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"cancellation took {clock.Elapsed.TotalSeconds:0.0} s");
+        }
+        finally
+        {
+            lock (peers) foreach (var p in peers) p.Dispose();
+        }
     }
 }
