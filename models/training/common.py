@@ -1,4 +1,6 @@
 """Helpers shared by train.py and eval_ped2.py: batched feature extraction, profiles, synthetic anomalies."""
+import os
+
 import cv2
 import numpy as np
 import torch
@@ -9,6 +11,32 @@ import monmodel as mm
 def repo_root():
     import os
     return os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def default_data():
+    """The shared Ped2 folder beside the repo (../shared/datasets/ped2)."""
+    return os.path.normpath(os.path.join(repo_root(), "..", "shared", "datasets", "ped2"))
+
+
+def add_run_data_args(p):
+    """The --run (folder with pred.pt and the caches) and --data arguments every validation script takes."""
+    p.add_argument("--run", required=True)
+    p.add_argument("--data", default=default_data())
+
+
+def load_cache(path):
+    """{name: array} of a cached .npz, or None when it is not there yet."""
+    if not os.path.exists(path):
+        return None
+    z = np.load(path)
+    return {k: z[k] for k in z.files}
+
+
+def load_model(run):
+    """An AnomalyModel with the run's trained predictor (run/pred.pt)."""
+    model = mm.AnomalyModel()
+    model.pred.load_state_dict(torch.load(os.path.join(run, "pred.pt")))
+    return model
 
 
 @torch.no_grad()

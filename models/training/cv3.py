@@ -26,11 +26,10 @@ KINDS = {"fast": 2, "foreign": 2, "far": 3, "farfast": 4}
 
 def build(run, data, seed=11):
     path = os.path.join(run, f"cv3_raw{len(mm.RAW_NAMES)}" + ("" if seed == 11 else f"_s{seed}") + ".npz")
-    if os.path.exists(path):
-        z = np.load(path)
-        return {k: z[k] for k in z.files}
-    full = mm.AnomalyModel()
-    full.pred.load_state_dict(torch.load(os.path.join(run, "pred.pt")))
+    cached = common.load_cache(path)
+    if cached is not None:
+        return cached
+    full = common.load_model(run)
     clips = mm.load_split(data, "training", cache_dir=os.path.dirname(run))
     base = os.path.join(run, f"cv3_raw{len(mm.RAW_NAMES)}.npz")
     if seed != 11 and os.path.exists(base):       # normal clips do not depend on the synthetic seed
@@ -90,9 +89,7 @@ V2 = "perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3"
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--run", required=True)
-    p.add_argument("--data", default=os.path.normpath(os.path.join(common.repo_root(), "..", "shared",
-                                                                   "datasets", "ped2")))
+    common.add_run_data_args(p)
     p.add_argument("--sets", nargs="*", default=[V2])
     p.add_argument("--eps", default="8")
     p.add_argument("--lam", default="0")

@@ -71,13 +71,10 @@ def build(run, data, names, seed=11, model=None, tag=""):
     depend on (e.g. the prototypes), part of the cache key."""
     key = hashlib.sha1((",".join(names) + f"|{seed}|{mm.SPEED_TAU}|{CACHE_VERSION}{tag}").encode()).hexdigest()[:10]
     path = os.path.join(run, f"cv5_{key}.npz")
-    if os.path.exists(path):
-        z = np.load(path)
-        return {k: z[k] for k in z.files}
-    full = model
-    if full is None:
-        full = mm.AnomalyModel()
-        full.pred.load_state_dict(torch.load(os.path.join(run, "pred.pt")))
+    cached = common.load_cache(path)
+    if cached is not None:
+        return cached
+    full = model if model is not None else common.load_model(run)
     clips = mm.load_split(data, "training", cache_dir=os.path.dirname(run))
     out = {f"clip_{c}": feats(full, v, names) for c, v in clips.items()}
     print("normal clips done", flush=True)
@@ -153,9 +150,7 @@ def evaluate(z, names, chans, eps=8.0, beta=2.0, baseline=None):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--run", required=True)
-    p.add_argument("--data", default=os.path.normpath(os.path.join(common.repo_root(), "..", "shared",
-                                                                   "datasets", "ped2")))
+    common.add_run_data_args(p)
     p.add_argument("--channels", required=True, action="append",
                    help="raw channels to compute (superset of every set); repeat it to merge several caches")
     p.add_argument("--sets", nargs="*", required=True)

@@ -54,9 +54,7 @@ def train_ae(clips, iters=2000, batch=16, lr=2e-3, seed=0, crop=(64, 96), kind="
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--run", required=True)
-    p.add_argument("--data", default=os.path.normpath(os.path.join(common.repo_root(), "..", "shared",
-                                                                   "datasets", "ped2")))
+    common.add_run_data_args(p)
     p.add_argument("--seed", type=int, default=11)
     p.add_argument("--iters", type=int, default=2000)
     p.add_argument("--kind", choices=("ae", "amot"), default="ae",
@@ -65,8 +63,7 @@ def main():
     p.add_argument("--sets", nargs="*", required=True)
     args = p.parse_args()
     torch.set_num_threads(2)
-    model = mm.AnomalyModel()
-    model.pred.load_state_dict(torch.load(os.path.join(args.run, "pred.pt")))
+    model = common.load_model(args.run)
     path = os.path.join(args.run, f"{args.kind}_{args.iters}.pt")
     ae = mm.AppearanceAE() if args.kind == "ae" else mm.AppearanceMotion()
     if os.path.exists(path):

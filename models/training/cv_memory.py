@@ -56,11 +56,10 @@ def tocell(d, nf):
 
 def build(run, seed):
     path = os.path.join(run, f"pcmem_{seed}.npz")
-    if os.path.exists(path):
-        z = np.load(path)
-        return {k: z[k] for k in z.files}
-    model = mm.AnomalyModel()
-    model.pred.load_state_dict(torch.load(os.path.join(run, "pred.pt")))
+    cached = common.load_cache(path)
+    if cached is not None:
+        return cached
+    model = common.load_model(run)
     clips = mm.load_split(None, "training", cache_dir=os.path.dirname(run))
     mem = {c: e3(model, clips[c]) for c in PROFILE}
     feat = {}

@@ -29,9 +29,7 @@ def maxpool3(v):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--run", required=True)
-    p.add_argument("--data", default=os.path.normpath(os.path.join(common.repo_root(), "..", "shared",
-                                                                   "datasets", "ped2")))
+    common.add_run_data_args(p)
     p.add_argument("--features", default="perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3")
     p.add_argument("--grid", default="", help="eps list;vpool list;beta list, e.g. '2,4,8;0;0.5,1,2'")
     args = p.parse_args()

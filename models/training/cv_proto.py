@@ -71,9 +71,7 @@ def fit(model, clips, k, per_frame=60, seed=0, moving_share=0.5):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--run", required=True)
-    p.add_argument("--data", default=os.path.normpath(os.path.join(common.repo_root(), "..", "shared",
-                                                                   "datasets", "ped2")))
+    common.add_run_data_args(p)
     p.add_argument("--k", type=int, default=64)
     p.add_argument("--moving", type=float, default=0.5, help="share of prototype samples taken where the frame changes")
     p.add_argument("--seed", type=int, default=11)
@@ -84,8 +82,7 @@ def main():
     p.add_argument("--eps", default="8")
     args = p.parse_args()
     torch.set_num_threads(2)
-    model = mm.AnomalyModel()
-    model.pred.load_state_dict(torch.load(os.path.join(args.run, "pred.pt")))
+    model = common.load_model(args.run)
     mtag = "" if args.moving == 0.5 else f"_m{args.moving:g}"
     ppath = os.path.join(args.run, f"protos2_k{args.k}{mtag}.pt")
     if os.path.exists(ppath):
