@@ -23,7 +23,9 @@ internal sealed class DeliveryRig : IAsyncDisposable
 
     public static OutboxOptions FastOptions() => new()
     {
-        RequestTimeoutSeconds = 2, BackoffBaseSeconds = 0.05, BackoffCapSeconds = 0.2, MaxAgeSeconds = 120, PollIntervalSeconds = 0.2,
+        // A generous request timeout: on a loaded host a 2-s timeout expired on requests the receiver did get, and the
+        // (correct, at-least-once) retry broke tests about order and attempt counts. Timeout tests set their own.
+        RequestTimeoutSeconds = 30, BackoffBaseSeconds = 0.05, BackoffCapSeconds = 0.2, MaxAgeSeconds = 120, PollIntervalSeconds = 0.2,
     };
 
     public static DeliveryRig Start(string dbPath, IReadOnlyList<WebhookEndpoint> webhooks, OutboxOptions? options = null)
