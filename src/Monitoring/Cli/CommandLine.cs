@@ -1,18 +1,29 @@
 namespace Monitoring.Cli;
 
-/// <summary>Tiny argument parser: a command word, then <c>--name value</c> options (repeatable) and <c>--flag</c>s.</summary>
+/// <summary>
+/// Tiny argument parser: a command word, then <c>--name value</c> options (repeatable) and <c>--flag</c>s. Commands named
+/// in <c>wordCommands</c> also take bare words (e.g. <c>outbox status</c>), anywhere among the options; other commands
+/// reject them.
+/// </summary>
 public sealed class CommandLine
 {
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly List<string> _words = [];
+    private bool _wordsUsed;
 
-    public CommandLine(IReadOnlyList<string> args, IReadOnlySet<string> flags)
+    public CommandLine(IReadOnlyList<string> args, IReadOnlySet<string> flags, IReadOnlySet<string>? wordCommands = null)
     {
         Command = args.Count > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "help";
         for (var i = Command == "help" && (args.Count == 0 || args[0] != "help") ? 0 : 1; i < args.Count; i++)
         {
             var a = args[i];
+            if (!a.StartsWith("--", StringComparison.Ordinal) && Command != "help" && wordCommands?.Contains(Command) == true)
+            {
+                _words.Add(a);
+                continue;
+            }
             if (!a.StartsWith("--", StringComparison.Ordinal) || a.Length < 3)
                 throw new UsageException($"unexpected argument '{a}'");
             var name = a[2..];
@@ -34,6 +45,16 @@ public sealed class CommandLine
     }
 
     public string Command { get; }
+
+    /// <summary>The bare words after the command (only for the commands that take them), in order.</summary>
+    public IReadOnlyList<string> Words
+    {
+        get
+        {
+            _wordsUsed = true;
+            return _words;
+        }
+    }
 
     private void Add(string name, string value)
     {
@@ -80,6 +101,7 @@ public sealed class CommandLine
     /// <summary>Fails on options the command did not read (typos).</summary>
     public void EnsureAllUsed()
     {
+        if (!_wordsUsed && _words.Count > 0) throw new UsageException($"unexpected argument '{_words[0]}'");
         var unknown = _options.Keys.Concat(_flags).Where(k => !_used.Contains(k)).ToList();
         if (unknown.Count > 0) throw new UsageException($"unknown option(s) for '{Command}': {string.Join(", ", unknown.Select(u => "--" + u))}");
     }
