@@ -59,8 +59,28 @@ public sealed class SqliteOutbox : IAlertSink, IDisposable
         _depth = Scalar("SELECT COUNT(*) FROM outbox");
     }
 
-    /// <summary>Rows waiting (cached; exact after every statement of this instance).</summary>
+    /// <summary>
+    /// Rows waiting (cached; exact after every statement of this instance, and after <see cref="RecountAsync"/>, which
+    /// also counts rows another process added). Never below zero.
+    /// </summary>
     public long Depth => Interlocked.Read(ref _depth);
+
+    /// <summary>Counts the waiting rows in the file afresh (the deliverer does this every poll interval).</summary>
+    public async Task RecountAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Interlocked.Exchange(ref _depth, Scalar("SELECT COUNT(*) FROM outbox"));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Only under the gate. Rows another process added are not in the cache until the next recount: do not go below zero meanwhile.</summary>
+    private void AddDepth(long delta) => Interlocked.Exchange(ref _depth, Math.Max(0, Interlocked.Read(ref _depth) + delta));
 
     /// <summary>Raised after rows were committed, with the webhook names that got rows (wakes the deliverer).</summary>
     public event Action<IReadOnlyCollection<string>>? Enqueued;
@@ -94,7 +114,7 @@ public sealed class SqliteOutbox : IAlertSink, IDisposable
                 inserted += cmd.ExecuteNonQuery();
             }
             tx.Commit();
-            Interlocked.Add(ref _depth, inserted);
+            AddDepth(inserted);
         }
         finally
         {
@@ -152,7 +172,7 @@ public sealed class SqliteOutbox : IAlertSink, IDisposable
         {
             cmd.CommandText = "DELETE FROM outbox WHERE id = $id";
             cmd.Parameters.AddWithValue("$id", rowId);
-            Interlocked.Add(ref _depth, -cmd.ExecuteNonQuery());
+            AddDepth(-cmd.ExecuteNonQuery());
         }, cancellationToken);
 
     public Task RescheduleAsync(long rowId, int attempts, DateTimeOffset nextAttemptAt, string error, CancellationToken cancellationToken) =>
@@ -181,7 +201,7 @@ public sealed class SqliteOutbox : IAlertSink, IDisposable
             cmd.Parameters.AddWithValue("$reason", reason);
             cmd.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             cmd.ExecuteNonQuery();
-            Interlocked.Decrement(ref _depth);
+            AddDepth(-1);
         }, cancellationToken);
 
     public async Task<IReadOnlyList<DeadLetter>> ReadDeadLettersAsync(CancellationToken cancellationToken)
@@ -222,7 +242,7 @@ public sealed class SqliteOutbox : IAlertSink, IDisposable
             moved = cmd.ExecuteNonQuery();
             cmd.CommandText = "DELETE FROM dead_letter WHERE $webhook IS NULL OR webhook = $webhook";
             cmd.ExecuteNonQuery();
-            Interlocked.Add(ref _depth, moved);
+            AddDepth(moved);
         }, cancellationToken).ConfigureAwait(false);
         if (moved > 0) Enqueued?.Invoke(webhook is null ? _webhooks.Select(w => w.Name).ToArray() : [webhook]);
         return moved;

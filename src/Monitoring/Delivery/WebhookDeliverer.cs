@@ -14,7 +14,9 @@ namespace Monitoring.Delivery;
 /// Retry-After on 429/503); a permanent failure, or a row older than <see cref="OutboxOptions.MaxAgeSeconds"/>, moves
 /// to the dead letters with an error log and a metric. Rows of webhooks no longer configured are dead-lettered too.
 /// Cancellation stops the loops; a row whose request was cut off stays in the outbox and is sent again on the next
-/// start (at-least-once: receivers de-duplicate by webhook-id).
+/// start (at-least-once: receivers de-duplicate by webhook-id). An idle loop wakes on every insert of this process and
+/// looks at the file at least every <see cref="OutboxOptions.PollIntervalSeconds"/>, so rows another process put there
+/// are found too; the outbox depth is re-counted from the file at the same interval.
 /// </summary>
 public sealed class WebhookDeliverer : BackgroundService
 {
@@ -62,8 +64,31 @@ public sealed class WebhookDeliverer : BackgroundService
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         await DeadLetterOrphansAsync(cancellationToken).ConfigureAwait(false);
-        var loops = _webhooks.Select(w => Task.Run(() => LoopAsync(w, cancellationToken), CancellationToken.None)).ToArray();
+        var loops = _webhooks.Select(w => Task.Run(() => LoopAsync(w, cancellationToken), CancellationToken.None))
+            .Append(Task.Run(() => RecountLoopAsync(cancellationToken), CancellationToken.None)).ToArray();
         await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    /// <summary>Keeps <see cref="SqliteOutbox.Depth"/> (the gauge, the drain at stop) true when another process added rows.</summary>
+    private async Task RecountLoopAsync(CancellationToken ct)
+    {
+        var poll = TimeSpan.FromSeconds(_options.PollIntervalSeconds);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(poll, ct).ConfigureAwait(false);
+                await _outbox.RecountAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Outbox: could not count the waiting rows; retrying in {Delay}", poll);
+            }
+        }
     }
 
     private void OnEnqueued(IReadOnlyCollection<string> webhooks)

@@ -263,4 +263,31 @@ public class WebhookDeliveryTests
         await outbox.EmitAsync(Messages.Make(1), CancellationToken.None);
         Assert.Equal(1, outbox.Depth);
     }
+
+    [Fact]
+    public async Task Depth_never_goes_below_zero_and_a_recount_finds_rows_another_process_added()
+    {
+        using var dir = new TempDir();
+        var key = DeliveryRig.NewKey();
+        using var daemon = new SqliteOutbox(dir.File("outbox.db"), [DeliveryRig.Endpoint(key, 9, "ops")]);
+        using (var other = new SqliteOutbox(dir.File("outbox.db"), [DeliveryRig.Endpoint(key, 9, "ops")]))
+            for (int i = 0; i < 3; i++) await other.EmitAsync(Messages.Make(i), CancellationToken.None);
+        Assert.Equal(0, daemon.Depth);
+        await daemon.MarkDeliveredAsync((await daemon.PeekAsync("ops", CancellationToken.None))!.RowId, CancellationToken.None);
+        Assert.Equal(0, daemon.Depth); // not -1
+        await daemon.RecountAsync(CancellationToken.None);
+        Assert.Equal(2, daemon.Depth);
+    }
+
+    [Fact]
+    public async Task The_deliverer_recounts_the_depth_so_rows_of_another_process_show_in_the_gauge()
+    {
+        using var dir = new TempDir();
+        var key = DeliveryRig.NewKey();
+        int port = TestReceiver.FreePort(); // nobody listens: rows stay
+        await using var rig = DeliveryRig.Start(dir.File("outbox.db"), [DeliveryRig.Endpoint(key, port, "ops")]);
+        using (var other = new SqliteOutbox(dir.File("outbox.db"), [DeliveryRig.Endpoint(key, port, "ops")]))
+            for (int i = 0; i < 2; i++) await other.EmitAsync(Messages.Make(i), CancellationToken.None);
+        await Messages.Eventually(() => rig.Probe.Depth() == 2, Patience, "depth gauge counts the 2 rows another instance inserted");
+    }
 }
