@@ -15,6 +15,10 @@ public static class Program
         usage:
           monitoring run --config FILE              run the daemon (default config: config/monitoring.json)
           monitoring validate-config --config FILE  check a config: exit 0 when usable, 1 with every error
+          monitoring outbox --config FILE [status|dead-letters|requeue] [--webhook NAME] [--limit N]
+                                                     the webhook outbox: pending rows and dead letters per webhook
+                                                     (status, the default), the newest dead letters (dead-letters,
+                                                     --limit 50), or dead letters put back for delivery (requeue)
           monitoring learn --config FILE --camera ID [--source PATH|URL]... [--seconds S] [--out FILE]
                                                      learn a camera's normal scene into its profile
           monitoring eval --train DIR --test DIR --labels FILE [--out DIR] [--model PATH] [--batch N]
@@ -28,12 +32,15 @@ public static class Program
 
     private static readonly HashSet<string> Flags = ["help", "keep-work", "alloc-profile", "spin"];
 
+    /// <summary>Commands that take a bare action word (<c>outbox status</c>).</summary>
+    private static readonly HashSet<string> WordCommands = ["outbox"];
+
     public static async Task<int> Main(string[] args)
     {
         CommandLine cl;
         try
         {
-            cl = new CommandLine(args, Flags);
+            cl = new CommandLine(args, Flags, WordCommands);
         }
         catch (UsageException e)
         {
@@ -48,6 +55,8 @@ public static class Program
                     return await RunCommand.RunAsync(cl);
                 case "validate-config":
                     return ValidateConfigCommand.Run(cl);
+                case "outbox":
+                    return await OutboxCommand.RunAsync(cl, Console.Out, Console.Error);
                 case "learn":
                 case "eval":
                 {

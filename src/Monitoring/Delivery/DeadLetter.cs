@@ -5,6 +5,7 @@ public sealed record DeadLetter(
     long Id,
     string MessageId,
     string Webhook,
+    string Camera,
     string Url,
     string Body,
     DateTimeOffset CreatedAt,

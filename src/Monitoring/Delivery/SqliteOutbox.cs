@@ -9,7 +9,8 @@ namespace Monitoring.Delivery;
 /// SQLite in WAL mode with <c>synchronous=FULL</c>: every commit fsyncs the WAL, so an accepted message survives a
 /// power cut, not only a process crash (NORMAL+WAL may lose the last commits on power loss; alerts are few, fsync
 /// per commit is cheap at that rate). Delivered rows are deleted; given-up rows move to <c>dead_letter</c>.
-/// Re-emitting a message id is idempotent (unique message_id × webhook). One process per file.
+/// Re-emitting a message id is idempotent (unique message_id × webhook). One daemon per file; <c>monitoring outbox</c>
+/// may read it and requeue dead letters beside a running daemon (short transactions; the deliverer polls).
 /// Thread-safe: one connection behind a gate held only for short statements, never across HTTP.
 /// </summary>
 public sealed class SqliteOutbox : IAlertSink, IDisposable
@@ -55,13 +56,14 @@ public sealed class SqliteOutbox : IAlertSink, IDisposable
                 attempts INTEGER NOT NULL,
                 reason TEXT NOT NULL,
                 dead_at INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS dead_letter_webhook ON dead_letter (webhook, id);
             """);
         _depth = Scalar("SELECT COUNT(*) FROM outbox");
     }
 
     /// <summary>
     /// Rows waiting (cached; exact after every statement of this instance, and after <see cref="RecountAsync"/>, which
-    /// also counts rows another process added). Never below zero.
+    /// also counts rows another process added, e.g. <c>monitoring outbox requeue</c>). Never below zero.
     /// </summary>
     public long Depth => Interlocked.Read(ref _depth);
 
@@ -210,15 +212,10 @@ public sealed class SqliteOutbox : IAlertSink, IDisposable
         try
         {
             using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT id, message_id, webhook, url, body, created_at, attempts, reason, dead_at FROM dead_letter ORDER BY id";
+            cmd.CommandText = $"SELECT {DeadLetterColumns} FROM dead_letter ORDER BY id";
             using var reader = cmd.ExecuteReader();
             var list = new List<DeadLetter>();
-            while (reader.Read())
-            {
-                list.Add(new DeadLetter(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.GetInt32(6), reader.GetString(7),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8))));
-            }
+            while (reader.Read()) list.Add(ReadDeadLetter(reader));
             return list;
         }
         finally
@@ -226,6 +223,14 @@ public sealed class SqliteOutbox : IAlertSink, IDisposable
             _gate.Release();
         }
     }
+
+    /// <summary>The columns <see cref="ReadDeadLetter"/> reads, in its order.</summary>
+    internal const string DeadLetterColumns = "id, message_id, webhook, camera, url, body, created_at, attempts, reason, dead_at";
+
+    internal static DeadLetter ReadDeadLetter(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)), reader.GetInt32(7), reader.GetString(8),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)));
 
     /// <summary>Puts dead letters (of one webhook, or all) back into the outbox with a fresh age; returns how many.</summary>
     public async Task<int> RequeueDeadLettersAsync(string? webhook, CancellationToken cancellationToken)

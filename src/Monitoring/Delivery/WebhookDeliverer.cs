@@ -16,7 +16,7 @@ namespace Monitoring.Delivery;
 /// Cancellation stops the loops; a row whose request was cut off stays in the outbox and is sent again on the next
 /// start (at-least-once: receivers de-duplicate by webhook-id). An idle loop wakes on every insert of this process and
 /// looks at the file at least every <see cref="OutboxOptions.PollIntervalSeconds"/>, so rows another process put there
-/// are found too; the outbox depth is re-counted from the file at the same interval.
+/// (<c>monitoring outbox requeue</c>) are found too; the outbox depth is re-counted from the file at the same interval.
 /// </summary>
 public sealed class WebhookDeliverer : BackgroundService
 {

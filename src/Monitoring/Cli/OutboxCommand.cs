@@ -1,0 +1,247 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Monitoring.Configuration;
+using Monitoring.Delivery;
+
+namespace Monitoring.Cli;
+
+/// <summary>
+/// <c>monitoring outbox --config FILE [status|dead-letters|requeue] [--webhook NAME] [--limit N]</c>: what the webhook
+/// outbox (<c>alerts.outbox.path</c>) holds, and dead letters put back after a receiver was fixed. Safe beside a running
+/// daemon: <c>status</c> and <c>dead-letters</c> only read (never creating the file); <c>requeue</c> is one short write
+/// transaction, and the daemon's deliverer finds the rows on its next poll (<c>alerts.outbox.pollIntervalSeconds</c>).
+/// Exit codes: 0 ok, 1 the outbox file cannot be read, 2 bad configuration or usage (unknown webhook included).
+/// </summary>
+public static class OutboxCommand
+{
+    public const int DefaultLimit = 50;
+    private static readonly string[] Actions = ["status", "dead-letters", "requeue"];
+
+    public static async Task<int> RunAsync(CommandLine cl, TextWriter stdout, TextWriter stderr, TimeProvider? clock = null)
+    {
+        clock ??= TimeProvider.System;
+        try
+        {
+            var configPath = cl.Get("config") ?? "config/monitoring.json";
+            var words = cl.Words;
+            if (words.Count > 1) throw new UsageException($"one action at a time ({string.Join(", ", Actions)}); got '{string.Join(' ', words)}'");
+            var action = words.Count == 0 ? "status" : words[0];
+            if (!Actions.Contains(action)) throw new UsageException($"unknown action '{action}': use {string.Join(", ", Actions)}");
+            var webhook = cl.Get("webhook");
+            if (webhook is not null && string.IsNullOrWhiteSpace(webhook)) throw new UsageException("--webhook wants a webhook name");
+            int limit = cl.GetInt("limit", DefaultLimit);
+            if (limit < 1) throw new UsageException($"--limit wants a positive number of dead letters, got {limit}");
+            if (action != "dead-letters" && cl.Get("limit") is not null) throw new UsageException("--limit applies to dead-letters only");
+            cl.EnsureAllUsed();
+
+            var options = ConfigLoader.Load(configPath);
+            var context = new Context(configPath, options.ResolvePath(options.Alerts.Outbox.Path),
+                options.Alerts.Webhooks.Select(WebhookEndpoint.DefaultName).ToList(), options, stdout, stderr, clock);
+            return action switch
+            {
+                "status" => Status(context, webhook),
+                "dead-letters" => DeadLetters(context, webhook, limit),
+                _ => await RequeueAsync(context, webhook),
+            };
+        }
+        catch (Exception e) when (e is UsageException or ConfigException)
+        {
+            // What Program prints for run's usage and config errors, with the same exit code.
+            stderr.WriteLine($"monitoring {cl.Command}: {e.Message}");
+            return 2;
+        }
+        catch (SqliteException e)
+        {
+            stderr.WriteLine($"monitoring {cl.Command}: the outbox file could not be used: {e.Message}");
+            return 1;
+        }
+    }
+
+    private sealed record Context(string ConfigPath, string OutboxPath, IReadOnlyList<string> Configured, MonitoringOptions Options,
+        TextWriter Out, TextWriter Error, TimeProvider Clock)
+    {
+        public bool IsConfigured(string name) => Configured.Contains(name, StringComparer.Ordinal);
+
+        public string ConfiguredList => Configured.Count == 0
+            ? "no webhooks are configured (alerts.webhooks is empty)"
+            : $"configured webhooks: {string.Join(", ", Configured)}";
+
+        public string Command(string action) => $"monitoring outbox {action} --config {ConfigPath}";
+    }
+
+    private static int Status(Context c, string? webhook)
+    {
+        c.Out.WriteLine($"outbox: {c.OutboxPath}");
+        if (!File.Exists(c.OutboxPath))
+        {
+            if (webhook is not null && !c.IsConfigured(webhook)) return UnknownWebhook(c, webhook, []);
+            c.Out.WriteLine("no outbox file yet: nothing has been queued (the daemon creates it when it starts with webhooks configured)");
+            return 0;
+        }
+        IReadOnlyList<WebhookBacklog> backlog;
+        using (var inspector = new OutboxInspector(c.OutboxPath)) backlog = inspector.Backlog();
+        if (webhook is not null && !c.IsConfigured(webhook) && backlog.All(b => b.Webhook != webhook)) return UnknownWebhook(c, webhook, backlog);
+
+        var byName = backlog.ToDictionary(b => b.Webhook, StringComparer.Ordinal);
+        var names = c.Configured.Concat(backlog.Select(b => b.Webhook).Where(n => !c.IsConfigured(n)))
+            .Where(n => webhook is null || n == webhook).ToList();
+        if (names.Count == 0)
+        {
+            c.Out.WriteLine("no webhooks are configured and the outbox is empty");
+            return 0;
+        }
+        var now = c.Clock.GetUtcNow();
+        var rows = new List<string[]> { new[] { "WEBHOOK", "PENDING", "OLDEST PENDING", "DEAD LETTERS", "" } };
+        foreach (var name in names)
+        {
+            var b = byName.GetValueOrDefault(name) ?? new WebhookBacklog(name, 0, null, 0);
+            var note = c.IsConfigured(name) ? "" :
+                b.Pending > 0 ? "not configured: its pending rows move to the dead letters at the next start" : "not configured";
+            rows.Add([name, Count(b.Pending), b.OldestPendingAt is { } at ? Age(now - at) : "-", Count(b.DeadLetters), note]);
+        }
+        WriteTable(c.Out, rows);
+        var shown = names.Select(n => byName.GetValueOrDefault(n)).Where(b => b is not null).ToList();
+        long pending = shown.Sum(b => b!.Pending), dead = shown.Sum(b => b!.DeadLetters);
+        c.Out.WriteLine($"total: {Count(pending)} pending, {Count(dead)} dead letter(s)");
+        if (dead > 0) c.Out.WriteLine($"list the dead letters: {c.Command("dead-letters")}");
+        if (shown.Any(b => b!.DeadLetters > 0 && c.IsConfigured(b.Webhook)))
+            c.Out.WriteLine($"requeue them once the receiver is fixed: {c.Command("requeue")} [--webhook NAME]");
+        if (shown.Any(b => b!.DeadLetters > 0 && !c.IsConfigured(b.Webhook)))
+            c.Out.WriteLine("dead letters of a webhook that is not configured can be requeued after adding it back to alerts.webhooks under the same name");
+        return 0;
+    }
+
+    private static int DeadLetters(Context c, string? webhook, int limit)
+    {
+        c.Out.WriteLine($"outbox: {c.OutboxPath}");
+        if (!File.Exists(c.OutboxPath))
+        {
+            if (webhook is not null && !c.IsConfigured(webhook)) return UnknownWebhook(c, webhook, []);
+            c.Out.WriteLine("no outbox file yet: nothing has been queued, so there are no dead letters");
+            return 0;
+        }
+        IReadOnlyList<WebhookBacklog> backlog;
+        IReadOnlyList<DeadLetter> letters;
+        using (var inspector = new OutboxInspector(c.OutboxPath))
+        {
+            backlog = inspector.Backlog();
+            if (webhook is not null && !c.IsConfigured(webhook) && backlog.All(b => b.Webhook != webhook)) return UnknownWebhook(c, webhook, backlog);
+            letters = inspector.DeadLetters(webhook, limit);
+        }
+        long total = backlog.Where(b => webhook is null || b.Webhook == webhook).Sum(b => b.DeadLetters);
+        var of = webhook is null ? "" : $" of webhook '{webhook}'";
+        if (letters.Count == 0)
+        {
+            c.Out.WriteLine($"no dead letters{of}");
+            return 0;
+        }
+        total = Math.Max(total, letters.Count); // the daemon may have added some between the two reads
+        c.Out.WriteLine(letters.Count < total
+            ? $"{Count(total)} dead letter(s){of}; the newest {letters.Count}, newest first (--limit N shows more):"
+            : $"{Count(total)} dead letter(s){of}, newest first:");
+        var rows = new List<string[]>
+        {
+            new[] { "ID", "DEAD AT (UTC)", "WEBHOOK", "CAMERA", "TYPE", "EVENT", "SEQ", "ATTEMPTS", "ACCEPTED AT (UTC)", "URL", "REASON" },
+        };
+        foreach (var d in letters)
+        {
+            var (type, eventId, sequence) = OutboxInspector.Describe(d.Body);
+            rows.Add([d.Id.ToString(CultureInfo.InvariantCulture), Time(d.DeadAt), d.Webhook, d.Camera, type ?? "?", eventId ?? "?",
+                sequence?.ToString(CultureInfo.InvariantCulture) ?? "?", d.Attempts.ToString(CultureInfo.InvariantCulture), Time(d.CreatedAt),
+                // Stored redacted (SafeUrl); redacted again so that no query or user info can ever be printed.
+                WebhookEndpoint.Redact(d.Url), OneLine(d.Reason)]);
+        }
+        WriteTable(c.Out, rows);
+        var orphans = letters.Select(d => d.Webhook).Where(n => !c.IsConfigured(n)).Distinct().ToList();
+        if (orphans.Count > 0)
+            c.Out.WriteLine($"not configured any more: {string.Join(", ", orphans)} (add it back to alerts.webhooks under the same name to requeue its dead letters)");
+        return 0;
+    }
+
+    private static async Task<int> RequeueAsync(Context c, string? webhook)
+    {
+        if (!File.Exists(c.OutboxPath))
+        {
+            if (webhook is not null && !c.IsConfigured(webhook)) return UnknownWebhook(c, webhook, []);
+            c.Out.WriteLine($"outbox: {c.OutboxPath}");
+            c.Out.WriteLine("no outbox file yet: nothing has been queued, so there are no dead letters to requeue");
+            return 0;
+        }
+        IReadOnlyList<WebhookBacklog> backlog;
+        using (var inspector = new OutboxInspector(c.OutboxPath)) backlog = inspector.Backlog();
+        var dead = backlog.Where(b => b.DeadLetters > 0).ToDictionary(b => b.Webhook, b => b.DeadLetters, StringComparer.Ordinal);
+        if (webhook is not null && !c.IsConfigured(webhook))
+        {
+            if (!dead.TryGetValue(webhook, out var n)) return UnknownWebhook(c, webhook, backlog);
+            c.Error.WriteLine($"monitoring outbox: webhook '{webhook}' is not in the config ({c.ConfiguredList}) but has {Count(n)} dead letter(s); " +
+                              "requeued now they would only move back to the dead letters when the daemon starts. Add the webhook back to " +
+                              $"alerts.webhooks with \"name\": \"{webhook}\" (and its url and secretEnv), then requeue again.");
+            return 2;
+        }
+
+        var targets = c.Configured.Where(n => dead.ContainsKey(n) && (webhook is null || n == webhook)).ToList();
+        c.Out.WriteLine($"outbox: {c.OutboxPath}");
+        long moved = 0;
+        if (targets.Count == 0)
+        {
+            c.Out.WriteLine(webhook is null ? "no dead letters to requeue" : $"webhook '{webhook}' has no dead letters to requeue");
+        }
+        else
+        {
+            using var outbox = new SqliteOutbox(c.OutboxPath, WebhookEndpoint.FromOptions(c.Options.Alerts));
+            foreach (var name in targets)
+            {
+                int n = await outbox.RequeueDeadLettersAsync(name, CancellationToken.None);
+                moved += n;
+                var before = dead.GetValueOrDefault(name);
+                var note = n < before ? $" ({Count(before - n)} already waiting in the outbox under the same message id)" : "";
+                c.Out.WriteLine($"requeued {Count(n)} dead letter(s) of webhook '{name}'{note}");
+            }
+        }
+        if (moved > 0)
+        {
+            var poll = c.Options.Alerts.Outbox.PollIntervalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            c.Out.WriteLine($"a running daemon sends them within alerts.outbox.pollIntervalSeconds ({poll} s); a stopped one at its next start");
+        }
+        if (webhook is null)
+        {
+            foreach (var (name, n) in dead.Where(d => !c.IsConfigured(d.Key)).OrderBy(d => d.Key, StringComparer.Ordinal))
+                c.Error.WriteLine($"monitoring outbox: left {Count(n)} dead letter(s) of webhook '{name}', which is not in the config: requeued they would " +
+                                  $"only move back to the dead letters at the next start. Add it back to alerts.webhooks with \"name\": \"{name}\" to requeue them.");
+        }
+        return 0;
+    }
+
+    private static int UnknownWebhook(Context c, string webhook, IReadOnlyList<WebhookBacklog> backlog)
+    {
+        var others = backlog.Select(b => b.Webhook).Where(n => !c.IsConfigured(n)).ToList();
+        var also = others.Count > 0 ? $"; the outbox also holds rows of {string.Join(", ", others)}" : "";
+        c.Error.WriteLine($"monitoring outbox: unknown webhook '{webhook}': {c.ConfiguredList}{also}");
+        return 2;
+    }
+
+    private static string Count(long n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
+
+    /// <summary>"42s", "5m 03s", "2h 14m", "3d 04h".</summary>
+    internal static string Age(TimeSpan age)
+    {
+        if (age < TimeSpan.Zero) age = TimeSpan.Zero;
+        if (age < TimeSpan.FromMinutes(1)) return $"{(int)age.TotalSeconds}s";
+        if (age < TimeSpan.FromHours(1)) return $"{(int)age.TotalMinutes}m {age.Seconds:00}s";
+        if (age < TimeSpan.FromDays(1)) return $"{(int)age.TotalHours}h {age.Minutes:00}m";
+        return $"{(int)age.TotalDays}d {age.Hours:00}h";
+    }
+
+    /// <summary>Columns padded to their widest cell; the last column is not padded.</summary>
+    private static void WriteTable(TextWriter w, IReadOnlyList<string[]> rows)
+    {
+        int columns = rows[0].Length;
+        var widths = Enumerable.Range(0, columns).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        foreach (var r in rows)
+            w.WriteLine(string.Join("  ", r.Select((cell, i) => i == columns - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+    }
+}
