@@ -4,7 +4,7 @@ namespace Monitoring.Events;
 /// Event confirmation, tracking and cooldown. JSON:
 /// <c>{ "confirmFrames": 2, "windowFrames": 3, "endAfterQuietFrames": 5, "iouThreshold": 0.25,
 ///      "updateIntervalSeconds": 10, "updatePeakRise": 0.1, "minUpdateGapSeconds": 2, "cooldownSeconds": 30,
-///      "endGraceSeconds": 10 }</c>.
+///      "endGraceSeconds": 10, "staleEndSeconds": 30 }</c>.
 /// See docs/alerts.md for the exact rules.
 /// </summary>
 public sealed class EventOptions
@@ -32,6 +32,12 @@ public sealed class EventOptions
     /// "end" then carries the time the last region was dropped. 0 = end at once.
     /// </summary>
     public double EndGraceSeconds { get; set; } = 10;
+    /// <summary>
+    /// Seconds of wall clock (monotonic) without an analysed frame from a camera after which its open events, and
+    /// those waiting out <see cref="EndGraceSeconds"/>, are ended ("end" with endReason "stale"): a camera that dies
+    /// or is cut off mid-event does not leave the event open until it comes back. 1 to 3600.
+    /// </summary>
+    public double StaleEndSeconds { get; set; } = 30;
 
     public IReadOnlyList<string> Validate(string path)
     {
@@ -45,6 +51,7 @@ public sealed class EventOptions
         if (!(UpdatePeakRise >= 0)) errors.Add($"{path}.updatePeakRise is {UpdatePeakRise}: use 0 or more.");
         if (!(CooldownSeconds >= 0)) errors.Add($"{path}.cooldownSeconds is {CooldownSeconds}: use 0 or more.");
         if (!(EndGraceSeconds >= 0 && EndGraceSeconds <= 3600)) errors.Add($"{path}.endGraceSeconds is {EndGraceSeconds}: use 0 to 3600.");
+        if (!(StaleEndSeconds >= 1 && StaleEndSeconds <= 3600)) errors.Add($"{path}.staleEndSeconds is {StaleEndSeconds}: use 1 to 3600.");
         return errors;
     }
 }

@@ -78,6 +78,23 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Stale_end_seconds_binds_from_the_alerts_events_section()
+    {
+        var o = ConfigLoader.Load(Write(Valid(extra: ", \"alerts\": { \"events\": { \"staleEndSeconds\": 45 } }")), Env(("CAM_USER", "a"), ("CAM_PASS", "b")));
+        Assert.Equal(45, o.Alerts.Events.StaleEndSeconds);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("3601")]
+    public void Stale_end_seconds_out_of_range_names_the_path_and_the_range(string value)
+    {
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Write(Valid(extra: $", \"alerts\": {{ \"events\": {{ \"staleEndSeconds\": {value} }} }}")), Env(("CAM_USER", "a"), ("CAM_PASS", "b"))));
+        Assert.Contains("alerts.events.staleEndSeconds", e.Message);
+        Assert.Contains("1 to 3600", e.Message);
+    }
+
+    [Fact]
     public void A_camera_id_with_spaces_is_refused()
     {
         var json = Valid().Replace("\"id\": \"gate\"", "\"id\": \"bad id\"", StringComparison.Ordinal);

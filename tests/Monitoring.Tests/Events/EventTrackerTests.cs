@@ -86,6 +86,33 @@ public class EventTrackerTests
         Assert.Contains(errors, e => e.Contains("alerts.events.endGraceSeconds", StringComparison.Ordinal) && e.Contains("0 to 3600", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(0.5)]
+    [InlineData(-1)]
+    [InlineData(3601)]
+    [InlineData(double.NaN)]
+    public void Stale_end_out_of_range_is_a_config_error_naming_the_setting(double seconds)
+    {
+        var errors = new EventOptions { StaleEndSeconds = seconds }.Validate("alerts.events");
+        Assert.Contains(errors, e => e.Contains("alerts.events.staleEndSeconds", StringComparison.Ordinal) && e.Contains("1 to 3600", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(30)]
+    [InlineData(3600)]
+    public void Stale_end_within_range_is_valid(double seconds)
+    {
+        Assert.Empty(new EventOptions { StaleEndSeconds = seconds }.Validate("alerts.events"));
+    }
+
+    [Fact]
+    public void Stale_end_defaults_to_30_seconds()
+    {
+        Assert.Equal(30, new EventOptions().StaleEndSeconds);
+    }
+
     private static readonly (int, int, int, int) Blob = (4, 4, 3, 3);
 
     public static TheoryData<string, string[], string> Scripts() => new()
