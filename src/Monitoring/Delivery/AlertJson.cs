@@ -4,12 +4,16 @@ using Monitoring.Events;
 
 namespace Monitoring.Delivery;
 
-/// <summary>The one JSON shape of an alert message (webhook body, JSONL line): camelCase, lifecycle as "new"/"update"/"end".</summary>
+/// <summary>The one JSON shape of an alert message (webhook body, JSONL line): camelCase, lifecycle as "new"/"update"/"end", end reason as "quiet"/"stale"/"shutdown".</summary>
 public static class AlertJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter<AlertLifecycle>(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
+        Converters =
+        {
+            new JsonStringEnumConverter<AlertLifecycle>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
+            new JsonStringEnumConverter<EndReason>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
+        },
         WriteIndented = false,
     };
 

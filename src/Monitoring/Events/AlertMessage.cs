@@ -18,6 +18,8 @@ public sealed record AlertMessage
     public required DateTimeOffset StartedAt { get; init; }
     public required DateTimeOffset LastSeenAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }
+    /// <summary>On "end": why the event ended (quiet, stale, shutdown); null on "new" and "update".</summary>
+    public EndReason? EndReason { get; init; }
     /// <summary>On "end": until when a re-appearance in the same zone re-opens this event instead of starting a new one.</summary>
     public DateTimeOffset? CooldownUntil { get; init; }
     /// <summary>True on the "update" that re-opens an ended event within its cooldown.</summary>

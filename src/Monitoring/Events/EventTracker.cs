@@ -21,6 +21,9 @@ namespace Monitoring.Events;
 /// dropped and no track has joined it for <see cref="EventOptions.EndGraceSeconds"/> (a track confirmed in the zone
 /// meanwhile joins the still-open event). The end carries the drop time; the cooldown runs until that time +
 /// <see cref="EventOptions.CooldownSeconds"/>.</item>
+/// <item><see cref="EndAll"/> (shutdown) and <see cref="EndStale"/> (the camera stopped delivering frames, decided by
+/// the caller on its wall clock) end every open event at once, those waiting out the grace included, and forget every
+/// track: tracking starts afresh with the next frame. The ended events cool down as after a normal end.</item>
 /// </list>
 /// One instance per camera; not thread-safe.
 /// </summary>
@@ -55,8 +58,13 @@ public sealed class EventTracker
     public string ModelVersion { get; set; }
     public string ProfileVersion { get; set; }
 
-    /// <summary>Number of open events (for health/metrics).</summary>
+    /// <summary>Number of open events, those waiting out the end grace included (for health/metrics).</summary>
     public int OpenEvents => _open.Count;
+
+    /// <summary>Capture time of the last frame observed (null before the first).</summary>
+    public DateTimeOffset? LastFrameAt { get; private set; }
+    /// <summary>Index of the last frame observed (-1 before the first).</summary>
+    public long LastFrameIndex { get; private set; } = -1;
 
     /// <summary>Feeds one analysed frame (with or without regions) and returns the messages it causes, in order.</summary>
     public IReadOnlyList<AlertMessage> Observe(RegionObservation observation)
@@ -66,6 +74,8 @@ public sealed class EventTracker
         if (!string.Equals(frame.CameraId, _camera, StringComparison.Ordinal))
             throw new ArgumentException($"This tracker is for camera '{_camera}', got a frame of '{frame.CameraId}'.", nameof(observation));
         var now = frame.Timestamp;
+        LastFrameAt = now;
+        LastFrameIndex = frame.FrameIndex;
         var regions = observation.Regions;
         List<AlertMessage>? messages = null;
 
@@ -111,7 +121,7 @@ public sealed class EventTracker
                 if (ev.QuietSince is not { } since || since > now) ev.QuietSince = now;
                 var quietSince = ev.QuietSince.Value;
                 if ((now - quietSince).TotalSeconds < _options.EndGraceSeconds) continue;
-                (messages ??= []).Add(End(ev, frame));
+                (messages ??= []).Add(End(ev, frame, EndReason.Quiet));
                 _open.RemoveAt(e--);
                 _cooling.Add(ev);
                 continue;
@@ -141,24 +151,41 @@ public sealed class EventTracker
     /// <summary>Events confirmed in the current frame; value: re-opened (true) or new (false).</summary>
     private readonly Dictionary<TrackedEvent, bool> _confirmed = [];
 
-    /// <summary>Ends every open event (camera removed, shutdown); returns their "end" messages.</summary>
-    public IReadOnlyList<AlertMessage> EndAll(DateTimeOffset now, long frameIndex = -1)
+    /// <summary>
+    /// Ends every open event (shutdown, camera removed), those waiting out the grace with their drop time, the others
+    /// at <paramref name="now"/>; forgets every track. Returns their "end" messages (occurredAt = <paramref name="now"/>).
+    /// </summary>
+    public IReadOnlyList<AlertMessage> EndAll(DateTimeOffset now, long frameIndex = -1, EndReason reason = EndReason.Shutdown)
     {
         var frame = new FrameAnalysis(_camera, frameIndex, now, 0f, [], 0, 0, 0, 0);
         var messages = new List<AlertMessage>();
-        foreach (var ev in _open) messages.Add(End(ev, frame));
+        foreach (var ev in _open)
+        {
+            messages.Add(End(ev, frame, reason));
+            _cooling.Add(ev);
+        }
         _open.Clear();
         _tracks.Clear();
         return messages;
     }
 
+    /// <summary>
+    /// The camera stopped delivering frames: ends every open event as <see cref="EndAll"/> does, with reason "stale"
+    /// and the last observed frame as "now" — an event still holding tracks ends at that frame's capture time (it was
+    /// last seen then), one waiting out its grace at its drop time. Tracking starts afresh with the next frame; a
+    /// region confirmed again re-opens an ended event within its cooldown or starts a new one, as after any end.
+    /// Returns nothing when no frame was observed or no event is open.
+    /// </summary>
+    public IReadOnlyList<AlertMessage> EndStale() =>
+        LastFrameAt is { } last && _open.Count > 0 ? EndAll(last, LastFrameIndex, EndReason.Stale) : Array.Empty<AlertMessage>();
+
     /// <summary>The "end" message: ended when its last track was dropped (or now, if it still had tracks).</summary>
-    private AlertMessage End(TrackedEvent ev, FrameAnalysis frame)
+    private AlertMessage End(TrackedEvent ev, FrameAnalysis frame, EndReason reason)
     {
         var ended = ev.QuietSince ?? frame.Timestamp;
         ev.QuietSince = null;
         ev.CooldownUntil = ended + TimeSpan.FromSeconds(_options.CooldownSeconds);
-        return Message(ev, AlertLifecycle.End, frame, [], reopened: false, ended: ended);
+        return Message(ev, AlertLifecycle.End, frame, [], reopened: false, ended: ended, reason);
     }
 
     private void Confirm(Track track, DateTimeOffset now)
@@ -225,7 +252,8 @@ public sealed class EventTracker
         }
     }
 
-    private AlertMessage Message(TrackedEvent ev, AlertLifecycle type, FrameAnalysis frame, IReadOnlyList<Region> regions, bool reopened, DateTimeOffset? ended)
+    private AlertMessage Message(TrackedEvent ev, AlertLifecycle type, FrameAnalysis frame, IReadOnlyList<Region> regions, bool reopened,
+        DateTimeOffset? ended, EndReason? endReason = null)
     {
         ev.Sequence++;
         ev.LastSentAt = frame.Timestamp;
@@ -244,6 +272,7 @@ public sealed class EventTracker
             StartedAt = ev.StartedAt,
             LastSeenAt = ev.LastSeenAt,
             EndedAt = ended,
+            EndReason = endReason,
             CooldownUntil = type == AlertLifecycle.End ? ev.CooldownUntil : null,
             Reopened = reopened,
             OccurredAt = frame.Timestamp,

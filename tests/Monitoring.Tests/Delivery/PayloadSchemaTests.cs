@@ -39,6 +39,11 @@ public class PayloadSchemaTests
             var withSnapshot = writer.Attach(message, frame);
             yield return [message.Type + "#" + message.Sequence, AlertJson.Serialize(withSnapshot)];
         }
+        // The other two end reasons (the one above is "quiet"): a camera gone silent, and a stop.
+        script.Frame((2, 2, 3, 3)); script.Frame((2, 2, 3, 3));
+        foreach (var message in script.Tracker.EndStale()) yield return ["end-stale#" + message.Sequence, AlertJson.Serialize(message)];
+        script.Frame((2, 2, 3, 3)); script.Frame((2, 2, 3, 3));
+        foreach (var message in script.Tracker.EndAll(script.Next)) yield return ["end-shutdown#" + message.Sequence, AlertJson.Serialize(message)];
     }
 
     [Theory]
@@ -65,7 +70,29 @@ public class PayloadSchemaTests
     [Fact]
     public void All_three_lifecycle_types_were_checked()
     {
-        Assert.Equal(["end", "new", "update"], Payloads().Select(p => ((string)p[0]).Split('#')[0].ToLowerInvariant()).Distinct().Order());
+        Assert.Equal(["end", "new", "update"], Payloads().Select(p => ((string)p[0]).Split('#', '-')[0].ToLowerInvariant()).Distinct().Order());
+    }
+
+    [Fact]
+    public void All_three_end_reasons_were_checked_and_only_ends_carry_one()
+    {
+        var bodies = Payloads().Select(p => JsonDocument.Parse((string)p[1]).RootElement).ToList();
+        Assert.Equal(["quiet", "shutdown", "stale"], bodies.Where(b => b.GetProperty("type").GetString() == "end")
+            .Select(b => b.GetProperty("endReason").GetString()!).Order());
+        Assert.All(bodies.Where(b => b.GetProperty("type").GetString() != "end"),
+            b => Assert.Equal(JsonValueKind.Null, b.GetProperty("endReason").ValueKind));
+    }
+
+    [Fact]
+    public void Schema_walker_catches_an_unknown_end_reason()
+    {
+        var schema = LoadSchema();
+        var json = AlertJson.Serialize(Messages.Make(1, type: AlertLifecycle.End) with { EndReason = EndReason.Stale })
+            .Replace("\"endReason\":\"stale\"", "\"endReason\":\"bored\"", StringComparison.Ordinal);
+        Assert.Contains("bored", json);
+        var errors = new List<string>();
+        Check(schema, schema, JsonDocument.Parse(json).RootElement, "$", errors);
+        Assert.Contains(errors, e => e.Contains("endReason", StringComparison.Ordinal));
     }
 
     private static void Check(JsonElement root, JsonElement schema, JsonElement value, string path, List<string> errors)

@@ -27,6 +27,12 @@ internal sealed class EventScript(EventOptions options, RegionOptions? regions =
     /// <summary>Moves the capture clock back (a file restarting from its beginning); frame times go on from there.</summary>
     public void Rewind(int seconds) => _clockOffset -= seconds;
 
+    /// <summary>Leaves a gap in capture time (a camera that was down); frame times go on from there.</summary>
+    public void Gap(int seconds) => _clockOffset += seconds;
+
+    /// <summary>Capture time of the next frame.</summary>
+    public DateTimeOffset Next => Start.AddSeconds(_frame + _clockOffset);
+
     public void Quiet(int frames)
     {
         for (int i = 0; i < frames; i++) Frame();

@@ -76,6 +76,102 @@ public class EventTrackerTests
         Assert.Equal(0, script.Tracker.OpenEvents);
     }
 
+    [Fact]
+    public void EndStale_ends_an_open_event_at_the_capture_time_of_the_last_frame()
+    {
+        var script = new EventScript(Options(updateInterval: 1000));
+        script.Frame(Blob); script.Frame(Blob); script.Frame(Blob);   // t 0-2: new at t 1, still seen at t 2
+        Assert.Equal("new", script.Types);
+        var end = Assert.Single(script.Tracker.EndStale());
+        Assert.Equal(AlertLifecycle.End, end.Type);
+        Assert.Equal(EndReason.Stale, end.EndReason);
+        Assert.Equal(script.Start.AddSeconds(2), end.EndedAt);           // last seen then, not "now"
+        Assert.Equal(script.Start.AddSeconds(2), end.OccurredAt);
+        Assert.Equal(script.Start.AddSeconds(2), end.LastSeenAt);
+        Assert.Equal(2, end.FrameIndex);
+        Assert.Equal(script.Start.AddSeconds(2 + 30), end.CooldownUntil);
+        Assert.Equal(script.Messages[0].EventId, end.EventId);
+        Assert.Equal(2, end.Sequence);
+        Assert.Empty(end.Regions);
+        Assert.Equal(0, script.Tracker.OpenEvents);
+        Assert.Empty(script.Tracker.EndStale());                         // exactly one end
+    }
+
+    [Fact]
+    public void EndStale_ends_an_event_waiting_out_its_grace_with_the_drop_time()
+    {
+        var script = new EventScript(Options(endGrace: 10));
+        script.Frame(Blob); script.Frame(Blob);                          // new at t 1
+        script.Quiet(5);                                                 // dropped at t 4, waiting; last frame t 6
+        Assert.Equal("new", script.Types);
+        var end = Assert.Single(script.Tracker.EndStale());
+        Assert.Equal(EndReason.Stale, end.EndReason);
+        Assert.Equal(script.Start.AddSeconds(4), end.EndedAt);
+        Assert.Equal(script.Start.AddSeconds(6), end.OccurredAt);
+        Assert.Equal(script.Start.AddSeconds(4 + 30), end.CooldownUntil);
+        Assert.Equal(0, script.Tracker.OpenEvents);
+    }
+
+    [Fact]
+    public void EndStale_without_an_open_event_or_a_frame_sends_nothing()
+    {
+        var script = new EventScript(Options());
+        Assert.Empty(script.Tracker.EndStale());                         // no frame yet
+        script.Frame(Blob); script.Frame(Blob);
+        script.Quiet(3);                                                 // ended normally
+        Assert.Equal("new,end", script.Types);
+        Assert.Empty(script.Tracker.EndStale());
+    }
+
+    [Fact]
+    public void After_a_stale_end_tracking_starts_afresh_and_a_region_back_within_the_cooldown_reopens_the_event()
+    {
+        var script = new EventScript(Options(updateInterval: 1000, cooldown: 120));
+        script.Frame(Blob); script.Frame(Blob);                          // new at t 1, last frame t 1
+        script.Messages.AddRange(script.Tracker.EndStale());             // ended at t 1, cooldown until t 121
+        script.Gap(60);                                                  // the camera was down for a minute
+        script.Frame(Blob);                                              // t 62: a fresh candidate, the old track is gone
+        Assert.Equal("new,end", script.Types);
+        script.Frame(Blob);                                              // t 63: confirmed again
+        Assert.Equal("new,end,update", script.Types);
+        var reopen = script.Messages[^1];
+        Assert.True(reopen.Reopened);
+        Assert.Equal(script.Messages[0].EventId, reopen.EventId);
+        Assert.Equal(3, reopen.Sequence);
+        Assert.Null(reopen.EndReason);
+    }
+
+    [Fact]
+    public void After_a_stale_end_a_region_back_after_the_cooldown_starts_a_new_event()
+    {
+        var script = new EventScript(Options(updateInterval: 1000, cooldown: 30));
+        script.Frame(Blob); script.Frame(Blob);
+        script.Messages.AddRange(script.Tracker.EndStale());             // ended at t 1, cooldown until t 31
+        script.Gap(3600);                                                // back an hour later
+        script.Frame(Blob); script.Frame(Blob);
+        Assert.Equal("new,end,new", script.Types);
+        Assert.NotEqual(script.Messages[0].EventId, script.Messages[2].EventId);
+        Assert.Equal(1, script.Messages[2].Sequence);
+    }
+
+    [Fact]
+    public void End_messages_say_why_the_event_ended()
+    {
+        var quiet = new EventScript(Options());
+        quiet.Frame(Blob); quiet.Frame(Blob); quiet.Quiet(3);
+        Assert.Equal("new,end", quiet.Types);
+        Assert.Null(quiet.Messages[0].EndReason);
+        Assert.Equal(EndReason.Quiet, quiet.Messages[1].EndReason);
+
+        var shutdown = new EventScript(Options());
+        shutdown.Frame(Blob); shutdown.Frame(Blob);
+        Assert.Equal(EndReason.Shutdown, Assert.Single(shutdown.Tracker.EndAll(shutdown.Start.AddSeconds(10))).EndReason);
+
+        var stale = new EventScript(Options());
+        stale.Frame(Blob); stale.Frame(Blob);
+        Assert.Equal(EndReason.Stale, Assert.Single(stale.Tracker.EndStale()).EndReason);
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(3601)]
