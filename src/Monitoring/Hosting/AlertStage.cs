@@ -15,6 +15,9 @@ namespace Monitoring.Hosting;
 /// (the durable webhook outbox first, then the JSONL file and the log). The webhook deliverer runs beside
 /// it, so a slow or dead receiver never holds up this stage: emitting only inserts into the outbox.
 /// When the frames run out, open events are ended (and emitted) and delivery gets a bounded time to drain.
+/// A camera that stops delivering frames (camera down, network cut) does not keep its events open: the read of the
+/// frame channel wakes at least every second, and a camera with open events whose last analysed frame came more than
+/// <see cref="EventOptions.StaleEndSeconds"/> ago (monotonic wall clock) has them ended (<see cref="EventTracker.EndStale"/>).
 /// </summary>
 public sealed class AlertStage : IAlertStage
 {
@@ -27,7 +30,7 @@ public sealed class AlertStage : IAlertStage
     private readonly string _modelVersion;
     private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
-    private readonly Dictionary<string, (RegionExtractor Regions, EventTracker Events)> _cameras = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CameraState> _cameras = new(StringComparer.Ordinal);
     private readonly SqliteOutbox? _outbox;
     private readonly JsonLinesFileSink? _jsonl;
     private readonly IAlertSink _sink;
@@ -35,10 +38,23 @@ public sealed class AlertStage : IAlertStage
     private readonly DeliveryMetrics _deliveryMetrics = new();
     private readonly WebhookDeliverer? _deliverer;
     private readonly TimeSpan _drain;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _staleCheckInterval;
 
     public AlertStage(AlertingOptions alerting, string modelVersion, TimeSpan drain, ILoggerFactory logs)
+        : this(alerting, modelVersion, drain, logs, TimeProvider.System, TimeSpan.FromSeconds(1), observer: null)
+    {
+    }
+
+    /// <param name="time">The monotonic clock for frame arrival and the wake-ups of the frame read (tests inject one).</param>
+    /// <param name="staleCheckInterval">How often, at least, silent cameras are looked for.</param>
+    /// <param name="observer">An extra sink after the others (tests).</param>
+    internal AlertStage(AlertingOptions alerting, string modelVersion, TimeSpan drain, ILoggerFactory logs,
+        TimeProvider time, TimeSpan staleCheckInterval, IAlertSink? observer)
     {
         _alerting = alerting;
+        _time = time;
+        _staleCheckInterval = staleCheckInterval;
         _modelVersion = modelVersion;
         _logs = logs;
         _drain = drain;
@@ -58,6 +74,7 @@ public sealed class AlertStage : IAlertStage
             sinks.Add(_jsonl);
         }
         sinks.Add(new LoggingSink(logs.CreateLogger<LoggingSink>()));
+        if (observer is not null) sinks.Add(observer);
         _sink = new FanOutSink([.. sinks]);
         if (alerting.Snapshots.Enabled)
             _snapshots = new SnapshotWriter(new OpenCvSnapshotRenderer(), new SnapshotStore(alerting.Snapshots), alerting.Snapshots);
@@ -66,6 +83,9 @@ public sealed class AlertStage : IAlertStage
     /// <summary>Messages emitted, by lifecycle type (for summaries and tests).</summary>
     public Dictionary<AlertLifecycle, int> Emitted { get; } = new();
 
+    /// <summary>Called when every frame read so far has been handled and the stage is about to wait for more (tests).</summary>
+    internal Action? Waiting { get; set; }
+
     public async Task RunAsync(ChannelReader<AnalyzedFrame> frames, CancellationToken cancellation)
     {
         using var deliveryStop = new CancellationTokenSource();
@@ -73,14 +93,7 @@ public sealed class AlertStage : IAlertStage
         var finished = false;
         try
         {
-            await foreach (var f in frames.ReadAllAsync(cancellation))
-            {
-                using (f)
-                {
-                    if (f.Learning || f.WarmingUp) continue;
-                    await ObserveAsync(f, cancellation);
-                }
-            }
+            await ReadFramesAsync(frames, cancellation);
             foreach (var (camera, c) in _cameras)
                 foreach (var m in c.Events.EndAll(DateTimeOffset.UtcNow))
                     await EmitAsync(m, null, cancellation);
@@ -92,6 +105,69 @@ public sealed class AlertStage : IAlertStage
         }
         // After the drain: the undelivered count it reports is what stays in the outbox.
         if (finished) Console.WriteLine(Summary());
+    }
+
+    /// <summary>
+    /// Observes every frame until the channel completes. Whenever the channel is empty (every frame that reached this
+    /// stage has been observed), at most once per check interval, ends the events of cameras that have gone silent
+    /// (<see cref="EndStaleAsync"/>). The wait for the next frame also ends when the interval has passed, so this
+    /// happens when no camera delivers anything too. The channel is waited on without a token (its one reusable
+    /// waiter; a cancellable wait allocates per call) and raced with a timer through <see cref="Wake"/>: no allocation
+    /// per frame.
+    /// </summary>
+    private async Task ReadFramesAsync(ChannelReader<AnalyzedFrame> frames, CancellationToken cancellation)
+    {
+        using var wake = new Wake(_time, cancellation);
+        var lastCheck = _time.GetTimestamp();
+        ValueTask<bool>? ready = null; // the pending wait for frames, kept across timer wake-ups
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            while (frames.TryRead(out var f))
+            {
+                using (f)
+                {
+                    if (f.Learning || f.WarmingUp) continue;
+                    await ObserveAsync(f, cancellation);
+                }
+            }
+            if (_time.GetElapsedTime(lastCheck) >= _staleCheckInterval)
+            {
+                lastCheck = _time.GetTimestamp();
+                await EndStaleAsync(lastCheck, cancellation);
+            }
+            if (ready is null)
+            {
+                var wait = frames.WaitToReadAsync();
+                if (!wait.IsCompleted) wait.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(wake.Signal);
+                ready = wait;
+            }
+            if (!ready.Value.IsCompleted)
+            {
+                wake.Arm(_staleCheckInterval);
+                Waiting?.Invoke();
+                await wake.WaitAsync();
+                cancellation.ThrowIfCancellationRequested();
+                if (!ready.Value.IsCompleted) continue; // the interval passed without a frame
+            }
+            var more = ready.Value.Result;
+            ready = null;
+            if (!more) return;
+        }
+    }
+
+    /// <summary>Ends the events of every camera with open events whose last analysed frame arrived more than staleEndSeconds before <paramref name="now"/>.</summary>
+    private async Task EndStaleAsync(long now, CancellationToken cancellation)
+    {
+        foreach (var (camera, c) in _cameras)
+        {
+            if (c.Events.OpenEvents == 0) continue;
+            var silent = _time.GetElapsedTime(c.LastFrameTimestamp, now);
+            if (silent.TotalSeconds <= _alerting.Events.StaleEndSeconds) continue;
+            var ends = c.Events.EndStale();
+            _log.LogInformation("Camera {Camera}: no frames for {Seconds:0} s; ended {Count} open event(s)", camera, silent.TotalSeconds, ends.Count);
+            foreach (var m in ends) await EmitAsync(m, null, cancellation);
+        }
     }
 
     /// <summary>One line for people: what was found and where it went.</summary>
@@ -110,9 +186,10 @@ public sealed class AlertStage : IAlertStage
     {
         if (!_cameras.TryGetValue(f.CameraId, out var c))
         {
-            c = (new RegionExtractor(_alerting.RegionsFor(f.CameraId)), new EventTracker(f.CameraId, _alerting.Events, _modelVersion, f.ProfileVersion));
+            c = new CameraState(new RegionExtractor(_alerting.RegionsFor(f.CameraId)), new EventTracker(f.CameraId, _alerting.Events, _modelVersion, f.ProfileVersion));
             _cameras[f.CameraId] = c;
         }
+        c.LastFrameTimestamp = _time.GetTimestamp();
         c.Events.ProfileVersion = f.ProfileVersion;
         var frame = f.Frame;
         var pixels = frame.HasBgr ? new FramePixels(frame.BgrMemory, frame.BgrWidth, frame.BgrHeight) : null;
@@ -163,6 +240,49 @@ public sealed class AlertStage : IAlertStage
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    private sealed class CameraState(RegionExtractor regions, EventTracker events)
+    {
+        public RegionExtractor Regions { get; } = regions;
+        public EventTracker Events { get; } = events;
+        /// <summary>The stage clock's timestamp when the camera's last analysed frame was observed.</summary>
+        public long LastFrameTimestamp;
+    }
+
+    /// <summary>
+    /// What wakes the frame loop: a frame becoming readable, the check interval passing, or the caller's cancellation.
+    /// Each writes to a one-slot channel (a second write while one is pending is dropped) that the loop reads without a
+    /// token, so waiting and re-arming the timer allocate nothing. A wake-up left over from an earlier wait only makes
+    /// the loop look once more.
+    /// </summary>
+    private sealed class Wake : IDisposable
+    {
+        private readonly Channel<bool> _slot = Channel.CreateBounded<bool>(
+            new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+        private readonly ITimer _timer;
+        private readonly CancellationTokenRegistration _stop;
+
+        public Wake(TimeProvider time, CancellationToken stop)
+        {
+            Signal = () => _slot.Writer.TryWrite(true);
+            _timer = time.CreateTimer(static s => ((Wake)s!).Signal(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _stop = stop.UnsafeRegister(static s => ((Wake)s!).Signal(), this);
+        }
+
+        /// <summary>Wakes the loop (cached: registering it allocates nothing).</summary>
+        public Action Signal { get; }
+
+        /// <summary>Wakes the loop once <paramref name="after"/> has passed (replaces the previous arming).</summary>
+        public void Arm(TimeSpan after) => _timer.Change(after, Timeout.InfiniteTimeSpan);
+
+        public ValueTask<bool> WaitAsync() => _slot.Reader.ReadAsync();
+
+        public void Dispose()
+        {
+            _stop.Dispose();
+            _timer.Dispose();
         }
     }
 
