@@ -39,7 +39,7 @@ def main():
     for (name, chans), side, eps, beta in itertools.product(SETS.items(), ("1s", "2s"), (0.01, 0.05, 0.2),
                                                              (1.0, 4.0, 16.0)):
         sel = [mm.RAW_NAMES.index(c) for c in chans]
-        osv = [1.0 if side == "1s" and not c.startswith(("code", "int")) else 0.0 for c in chans]
+        osv = [1.0 if side == "1s" and not mm.two_sided(c) else 0.0 for c in chans]
         allfit = np.concatenate([f[:, sel] for f in fit])
         gm, gs = allfit.mean((0, 2, 3)), allfit.std((0, 2, 3)) + 1e-6
         st = lambda f: (f[:, sel] - gm[None, :, None, None]) / gs[None, :, None, None]

@@ -50,7 +50,7 @@ def evaluate(z, chans, eps, lam=0.0, beta=2.0, rowq=None):
     """AUC per kind (micro: synthetic frames vs all normal validation frames) + top-cell hit (farfast).
     Denominator = eps + lam * (row mean of the per-cell variance)."""
     sel = [mm.RAW_NAMES.index(c) for c in chans]
-    osv = np.array([0.0 if c.startswith(("code", "int")) else 1.0 for c in chans], np.float32)
+    osv = np.array([0.0 if mm.two_sided(c) else 1.0 for c in chans], np.float32)
     prof = [c for c in map("{:02d}".format, range(4, 14))]
     allf = np.concatenate([z["clip_" + c][:, sel] for c in prof])
     gm, gs = allf.mean((0, 2, 3)), allf.std((0, 2, 3)) + 1e-6

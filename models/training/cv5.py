@@ -117,7 +117,7 @@ def evaluate(z, names, chans, eps=8.0, beta=2.0, baseline=None):
     mean, var = common.welford_profile([st(z["clip_" + c]) for c in prof])
 
     # one-sided (only an excess counts) except the predictor's code and mean intensity, as in the graph
-    osv = np.array([0.0 if c.startswith(("code", "int")) else 1.0 for c in chans], np.float32)[None, :, None, None]
+    osv = np.array([0.0 if mm.two_sided(c) else 1.0 for c in chans], np.float32)[None, :, None, None]
 
     def dist(f):
         d = st(f) - mean

@@ -44,7 +44,7 @@ def main():
         gm, gs = allf.mean((0, 2, 3)), allf.std((0, 2, 3)) + 1e-6
         stz = lambda f: (f[:, sel] - gm[None, :, None, None]) / gs[None, :, None, None]
         mean, var = common.welford_profile([stz(z["clip_" + c]) for c in prof])
-        osv = np.array([0.0 if c.startswith(("code", "int")) else 1.0 for c in s.split(",")],
+        osv = np.array([0.0 if mm.two_sided(c) else 1.0 for c in s.split(",")],
                        np.float32)[None, :, None, None]
         dist = lambda f: np.sqrt(((stz(f) - mean - osv * np.minimum(stz(f) - mean, 0)) ** 2 / (var + 8.0)).mean(1)
                                  + 1e-12)

@@ -60,7 +60,7 @@ def main():
     val_clips = BUSY + ["14", "15", "16"]
     chans = args.features.split(",")
     sel = [mm.RAW_NAMES.index(c) for c in chans]
-    osv = [0.0 if c.startswith(("code", "int")) else 1.0 for c in chans]
+    osv = [0.0 if mm.two_sided(c) else 1.0 for c in chans]
     allf = np.concatenate([raw[c][:, sel] for c in prof_clips])
     gm, gs = allf.mean((0, 2, 3)), allf.std((0, 2, 3)) + 1e-6
     st = lambda f: (f[:, sel] - gm[None, :, None, None]) / gs[None, :, None, None]

@@ -126,7 +126,18 @@ RAW_NAMES = (["perr_mean", "perr_max3", "perr_cellmax", "mot1", "mot2", "mot4", 
              # v7 candidate: rigid motion - moving 4x4 blocks whose pixels all move at the same apparent speed
              + ["rig1_c4max", "rig1_c4max_max3"]
              # v7 candidate: appearance-motion mismatch (AnomalyModel.amot): more / other motion than the look explains
-             + ["amot_pos_c2max", "amot_sq_c2max", "amot_sq_mean"])
+             + ["amot_pos_c2max", "amot_sq_c2max", "amot_sq_mean"]
+             # v7 candidates: edge orientation of the MOVING pixels (structure tensor of the current frame, weighted by
+             # the block-matching motion mask): walkers are vertical edges; wheels, frames, thighs on pedals are not
+             + ["ori_hr_c4max", "ori_hr_mean", "ori_a_mean", "ori_b_mean", "ori_hre_c4max"])
+
+# channels compared with the profile in both directions (a look or an orientation, not an excess of error/motion)
+TWO_SIDED = ("code", "int", "ori_a", "ori_b")
+
+
+def two_sided(name):
+    return name.startswith(TWO_SIDED)
+
 
 SPEED_TAU = float(os.environ.get("MONMODEL_SPEED_TAU", "0.03"))   # box-mean |difference| that counts as motion
 
@@ -224,7 +235,7 @@ class AnomalyModel(nn.Module):
         self.register_buffer("g_std", torch.ones(d))
         # 1 = only an excess over the profile mean counts (errors, motion); 0 = both directions
         self.register_buffer("onesided", torch.tensor(
-            [1.0 if onesided and not RAW_NAMES[i].startswith(("code", "int")) else 0.0 for i in select]))
+            [1.0 if onesided and not two_sided(RAW_NAMES[i]) else 0.0 for i in select]))
         # calibration: var floor, sigmoid slope/offset on the RMS z-score, attention temperature
         # per-channel weight of the cell distance (the v6 experiment: the predictor's code channels count less);
         # all ones = the plain mean over channels. Not a buffer, and used only when weighted, so a model without
@@ -376,6 +387,25 @@ class AnomalyModel(nn.Module):
         fns["nov2_c"] = lambda: lg(F.max_pool2d(nov("e2"), CELL // 2), 1e-2)
         fns["nov3_c"] = lambda: lg(F.max_pool2d(nov("e3"), CELL // 4), 1e-2)
         fns["nov3_mean"] = lambda: lg(F.avg_pool2d(nov("e3"), CELL // 4), 1e-2)
+        def tensor(gate):
+            def run():
+                gx = F.pad(cur[:, :, :, 2:] - cur[:, :, :, :-2], (1, 1, 0, 0)) * 0.5
+                gy = F.pad(cur[:, :, 2:, :] - cur[:, :, :-2, :], (0, 0, 1, 1)) * 0.5
+                w = (spd(1, 2) > 0).float() if gate == "mov" else (err() > 0.002).float()
+                return w * gx * gx, w * gy * gy, w * gx * gy
+            return get("tensor_" + gate, run)
+        def hr(gate, pool):
+            jxx, jyy, _ = tensor(gate)
+            return torch.log(pool(jyy) + 1e-4) - torch.log(pool(jxx) + 1e-4)
+        fns["ori_hr_c4max"] = lambda: F.max_pool2d(hr("mov", lambda z: F.avg_pool2d(z, 4)), CELL // 4)
+        fns["ori_hre_c4max"] = lambda: F.max_pool2d(hr("err", lambda z: F.avg_pool2d(z, 4)), CELL // 4)
+        fns["ori_hr_mean"] = lambda: hr("mov", cellpool)
+        def ori_ab(i):
+            jxx, jyy, jxy = tensor("mov")
+            tr = cellpool(jxx + jyy) + 1e-3
+            return (cellpool(jyy - jxx) if i == 0 else cellpool(2 * jxy)) / tr
+        fns["ori_a_mean"] = lambda: ori_ab(0)
+        fns["ori_b_mean"] = lambda: ori_ab(1)
         for i in range(CODE):
             fns[f"code{i}"] = (lambda i=i: pred()[1][:, i:i + 1])
         return torch.cat([fns[n]() for n in names], 1)
