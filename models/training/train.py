@@ -50,6 +50,8 @@ def parse():
     p.add_argument("--two-sided", action="store_true", help="count deviations below the mean on every channel")
     p.add_argument("--code-weight", type=float, default=1.0, help="weight of each predictor-code channel (code*) in "
                    "the cell distance; the others weigh 1")
+    p.add_argument("--grad-loss", type=float, default=0.0, help="weight of a gradient-difference loss (L1 between the "
+                   "image gradients' magnitudes of prediction and frame, Frame-Pred's Lgd) beside the MSE; 0 = v5")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--no-export", action="store_true")
@@ -65,6 +67,13 @@ def log(fh, msg):
     print(line, flush=True)
     fh.write(line + "\n")
     fh.flush()
+
+
+def grad_difference(pred, target):
+    """mean |(|dx pred| - |dx target|)| + the same in y (Liu et al. 2018's gradient constraint, alpha = 1)."""
+    dx = lambda z: (z[..., :, 1:] - z[..., :, :-1]).abs()
+    dy = lambda z: (z[..., 1:, :] - z[..., :-1, :]).abs()
+    return (dx(pred) - dx(target)).abs().mean() + (dy(pred) - dy(target)).abs().mean()
 
 
 def train_predictor(model, clips, args, fh):
@@ -89,6 +98,8 @@ def train_predictor(model, clips, args, fh):
         x = torch.from_numpy(xs)
         pred, _ = model.pred(x[:, :-1])
         loss = F.mse_loss(pred, x[:, -1:])
+        if args.grad_loss:
+            loss = loss + args.grad_loss * grad_difference(pred, x[:, -1:])
         opt.zero_grad()
         loss.backward()
         opt.step()
