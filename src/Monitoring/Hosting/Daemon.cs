@@ -24,6 +24,19 @@ public sealed class Daemon(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RunPipelineAsync(stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            status.Failure = e; // the host logs it and stops; `run` exits 1 with its message
+            throw;
+        }
+    }
+
+    private async Task RunPipelineAsync(CancellationToken stoppingToken)
+    {
         var cameras = options.Cameras.Where(c => c.Enabled).ToList();
         var sources = cameras.Select(c => new CameraSource(c, options.Capture, options.Pipeline, model.W, model.H,
             alertStageFactory.SnapshotMaxWidth(options), logs.CreateLogger($"camera.{c.Id}"))).ToList();

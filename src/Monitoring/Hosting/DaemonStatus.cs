@@ -10,4 +10,8 @@ public sealed class DaemonStatus
     public volatile bool PipelineRunning;
     public DateTimeOffset StartedUtc { get; } = DateTimeOffset.UtcNow;
     public string ModelVersion { get; set; } = "";
+
+    /// <summary>Why the pipeline stopped the host, when it failed (a profile of another model, a camera config the
+    /// analyser refuses): <c>run</c> then exits 1 with this message instead of 0.</summary>
+    public Exception? Failure { get; set; }
 }

@@ -46,6 +46,7 @@ public static class RunCommand
 
         await using var app = builder.Build();
         if (options.Http.Enabled) Endpoints.Map(app);
+        var status = app.Services.GetRequiredService<DaemonStatus>(); // RunAsync disposes the services when it returns
         try
         {
             await app.RunAsync();
@@ -53,6 +54,13 @@ public static class RunCommand
         finally
         {
             model.Dispose();
+        }
+        if (status.Failure is { } failure)
+        {
+            // The host logged the failure with its stack; the exit code and this line tell a supervisor (systemd) and
+            // a person at the terminal that the daemon did not run.
+            Console.Error.WriteLine($"monitoring run: the pipeline failed: {failure.Message}");
+            return 1;
         }
         return 0;
     }

@@ -187,6 +187,23 @@ public sealed class DaemonCameraTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_pipeline_that_cannot_start_exits_1_and_names_the_cause()
+    {
+        // A profile the analyser refuses (here unreadable; after a model upgrade: learned with the old model) stops
+        // the host. Before, `run` still exited 0, so a supervisor saw a clean stop of a daemon that never ran.
+        using var dir = new TempDir();
+        var config = new DaemonConfig(dir.Path);
+        config.AddCamera("door", TestClips.VTest(5), analysisFps: 5, autoLearnFrames: 0);
+        var profile = config.ProfilePath("door");
+        Directory.CreateDirectory(Path.GetDirectoryName(profile)!);
+        File.WriteAllText(profile, "{ not json");
+
+        var (code, text) = await DaemonProcess.RunToExitAsync(["run", "--config", config.Write()], TimeSpan.FromSeconds(60), echo: output.WriteLine);
+        Assert.Equal(1, code);
+        Assert.Contains(text.Split('\n'), l => l.StartsWith("monitoring run: the pipeline failed", StringComparison.Ordinal) && l.Contains(profile, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Four_cameras_share_model_batches()
     {
         using var dir = new TempDir();
