@@ -24,7 +24,7 @@ import common  # noqa: E402
 import export as ex  # noqa: E402
 import monmodel as mm  # noqa: E402
 
-# v5 (v3: the first three; v2: perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3; the v6 experiment, not
+# v5 and v7 (v3: the first three; v2: perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3; the v6 experiment, not
 # adopted: these four + code0..code7 with --code-weight 0.1 --version 6, see the model card)
 DEFAULT_FEATURES = "perr_mean,perr_max3,perr_c4max,spdp1r2_c4max"
 
@@ -39,7 +39,7 @@ def parse():
     p.add_argument("--val-clips", default="14,15,16", help="training clips held out for validation/calibration")
     p.add_argument("--cal-clips", default="01,02,03", help="busy training clips left out of the calibration "
                    "profile and used (with --val-clips) as unseen normal footage for calibration")
-    p.add_argument("--iters", type=int, default=2500)
+    p.add_argument("--iters", type=int, default=10000, help="predictor training steps (v7: 10000; v2-v6: 2500)")
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--crop", default="64x96", help="random training crop HxW (multiples of 8)")
     p.add_argument("--lr", type=float, default=2e-3)
@@ -53,10 +53,12 @@ def parse():
     p.add_argument("--grad-loss", type=float, default=0.0, help="weight of a gradient-difference loss (L1 between the "
                    "image gradients' magnitudes of prediction and frame, Frame-Pred's Lgd) beside the MSE; 0 = v5")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2, help="torch threads for features, calibration and export")
+    p.add_argument("--train-threads", type=int, default=1, help="torch threads while training the predictor (v7 was "
+                   "trained with 1; another count gives other float rounding, so other weights; v2-v6: 2)")
     p.add_argument("--no-export", action="store_true")
     p.add_argument("--pred", default="", help="reuse a trained predictor state (skip training; for re-calibration)")
-    p.add_argument("--version", default="5")
+    p.add_argument("--version", default="7")
     p.add_argument("--score-window", type=int, default=5, help="frame score = causal mean of the model's score "
                    "over this many analysed frames (metadata score_window; applied by the daemon and eval)")
     return p.parse_args()
@@ -83,6 +85,7 @@ def train_predictor(model, clips, args, fh):
     opt = torch.optim.Adam(model.pred.parameters(), lr=args.lr)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.iters, pct_start=0.1)
     model.train()
+    torch.set_num_threads(args.train_threads)
     t0 = time.time()
     run = 0.0
     for it in range(args.iters):
@@ -108,6 +111,7 @@ def train_predictor(model, clips, args, fh):
         if it % 250 == 0 or it == args.iters - 1:
             log(fh, f"iter {it:5d}  loss {run:.6f}  ({time.time() - t0:.0f}s)")
     model.eval()
+    torch.set_num_threads(args.threads)
 
 
 def main():
