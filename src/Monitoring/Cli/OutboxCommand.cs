@@ -69,15 +69,20 @@ public static class OutboxCommand
         public string Command(string action) => $"monitoring outbox {action} --config {ConfigPath}";
     }
 
-    private static int Status(Context c, string? webhook)
+    /// <summary>Names the file; when it does not exist yet, says so (or rejects an unknown webhook) and returns the exit code.</summary>
+    private static int? NoOutboxYet(Context c, string? webhook, string consequence)
     {
         c.Out.WriteLine($"outbox: {c.OutboxPath}");
-        if (!File.Exists(c.OutboxPath))
-        {
-            if (webhook is not null && !c.IsConfigured(webhook)) return UnknownWebhook(c, webhook, []);
-            c.Out.WriteLine("no outbox file yet: nothing has been queued (the daemon creates it when it starts with webhooks configured)");
-            return 0;
-        }
+        if (File.Exists(c.OutboxPath)) return null;
+        if (webhook is not null && !c.IsConfigured(webhook)) return UnknownWebhook(c, webhook, []);
+        c.Out.WriteLine($"no outbox file yet: {consequence}");
+        return 0;
+    }
+
+    private static int Status(Context c, string? webhook)
+    {
+        if (NoOutboxYet(c, webhook, "nothing has been queued (the daemon creates it when it starts with webhooks configured)") is { } exit)
+            return exit;
         IReadOnlyList<WebhookBacklog> backlog;
         using (var inspector = new OutboxInspector(c.OutboxPath)) backlog = inspector.Backlog();
         if (webhook is not null && !c.IsConfigured(webhook) && backlog.All(b => b.Webhook != webhook)) return UnknownWebhook(c, webhook, backlog);
@@ -113,13 +118,7 @@ public static class OutboxCommand
 
     private static int DeadLetters(Context c, string? webhook, int limit)
     {
-        c.Out.WriteLine($"outbox: {c.OutboxPath}");
-        if (!File.Exists(c.OutboxPath))
-        {
-            if (webhook is not null && !c.IsConfigured(webhook)) return UnknownWebhook(c, webhook, []);
-            c.Out.WriteLine("no outbox file yet: nothing has been queued, so there are no dead letters");
-            return 0;
-        }
+        if (NoOutboxYet(c, webhook, "nothing has been queued, so there are no dead letters") is { } exit) return exit;
         IReadOnlyList<WebhookBacklog> backlog;
         IReadOnlyList<DeadLetter> letters;
         using (var inspector = new OutboxInspector(c.OutboxPath))
