@@ -19,7 +19,7 @@ public static class Program
                                                      the webhook outbox: pending rows and dead letters per webhook
                                                      (status, the default), the newest dead letters (dead-letters,
                                                      --limit 50), or dead letters put back for delivery (requeue)
-          monitoring learn --config FILE --camera ID [--source PATH|URL]... [--seconds S] [--out FILE]
+          monitoring learn --config FILE --camera ID [--source PATH|URL]... [--seconds S] [--out FILE] [--false-alarm-rate R]
                                                      learn a camera's normal scene into its profile
           monitoring eval --train DIR --test DIR --labels FILE [--out DIR] [--model PATH] [--batch N]
                                                      measure frame-level AUC on labelled footage

@@ -52,7 +52,7 @@ public sealed class AnalysisBatch
         else
         {
             profile.Mean.CopyTo(mean);
-            profile.Var.CopyTo(var);
+            profile.FedVar.CopyTo(var);
         }
         return i;
     }

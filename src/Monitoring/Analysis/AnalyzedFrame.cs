@@ -35,6 +35,10 @@ public sealed class AnalyzedFrame : IDisposable
     /// after a start or reconnect): the model sees a sudden "motion" that is not there, so nothing is alerted.
     /// </summary>
     public bool WarmingUp { get; init; }
+    /// <summary>The region threshold the camera's profile derived (null while learning); the config may override it.</summary>
+    public float? ProfileThreshold { get; init; }
+    /// <summary>The share of the camera's learned normal frames whose frame score is at least <see cref="Score"/> (null while learning).</summary>
+    public double? FrameTailProbability { get; init; }
     /// <summary>The profile the frame was scored against ("learning" while learning).</summary>
     public string ProfileVersion { get; }
     /// <summary>The pooled map array (may be longer than CellsW × CellsH); valid until <see cref="Dispose"/>.</summary>

@@ -87,13 +87,18 @@ public sealed class Analyzer
                     var (cam, frame, warmingUp, restart) = members[i];
                     members[i] = default;
                     var learning = cam.Learning;
-                    if (learning) cam.Learn(batch.FeaturesOf(i));
+                    if (learning) cam.Learn(batch.FeaturesOf(i), restart);
                     cam.AnalysedFrames++;
                     _metrics.FrameAnalysed(cam.Source.Id);
                     // Results come in the order the frames were pushed, so each camera's smoother stays causal.
                     var frameScore = cam.Smoother.Add(batch.Score[i], restart);
                     var result = new AnalyzedFrame(frame, frameScore, batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
-                        cam.Profile?.Version ?? "learning") { WarmingUp = warmingUp };
+                        cam.Profile?.Version ?? "learning") 
+                    {
+                        WarmingUp = warmingUp,
+                        ProfileThreshold = cam.Profile?.Calibration.MapThreshold,
+                        FrameTailProbability = cam.Profile?.Calibration.TailProbabilityOrNull(frameScore),
+                    };
                     await _output.WriteAsync(result, CancellationToken.None);
                 }
             }

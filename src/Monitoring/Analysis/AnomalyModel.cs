@@ -36,6 +36,7 @@ public sealed class AnomalyModel : IDisposable
         T = Fixed(frames, 1, path); H = Fixed(frames, 2, path); W = Fixed(frames, 3, path);
         D = Fixed(mean, 1, path); CellsH = Fixed(mean, 2, path); CellsW = Fixed(mean, 3, path);
         ScoreWindow = ReadScoreWindow(session.Metadata, path);
+        Head = ModelHead.FromMetadata(session.Metadata, D, path);
         Version = session.Metadata.TryGetValue("model_version", out var v)
             ? $"{(session.Metadata.TryGetValue("model_name", out var n) ? n : "model")}-{v}-{sha256[..12]}"
             : sha256[..12];
@@ -47,6 +48,8 @@ public sealed class AnomalyModel : IDisposable
     /// say): see <see cref="ScoreSmoother"/>.
     /// </summary>
     public int ScoreWindow { get; }
+    /// <summary>The scoring head as the metadata describes it (null when it does not: no held-out calibration then).</summary>
+    public ModelHead? Head { get; }
     /// <summary>SHA-256 of the model file (hex): profiles are tied to it.</summary>
     public string Sha256 { get; }
     /// <summary>Human-readable version carried in alerts: name-version-hash.</summary>

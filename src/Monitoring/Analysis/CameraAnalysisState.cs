@@ -27,7 +27,8 @@ internal sealed class CameraAnalysisState
         {
             Profile = NormalityProfile.Load(_profilePath);
             Profile.EnsureMatches(model, _profilePath);
-            log.LogInformation("Camera {Camera}: profile {Profile} ({Frames} frames learned)", cam.Id, Profile.Version, Profile.Frames);
+            log.LogInformation("Camera {Camera}: profile {Profile} ({Frames} frames learned); {Calibration}", cam.Id, Profile.Version, Profile.Frames,
+                Profile.Calibration.Describe());
         }
         else if (_learnFrames > 0)
         {
@@ -47,23 +48,33 @@ internal sealed class CameraAnalysisState
     public NormalityProfile? Profile { get; private set; }
     public bool Learning => Profile is null;
     public long AnalysedFrames { get; set; }
+    /// <summary>Counts the camera's runs of consecutive frames (a start or reconnect begins a new one).</summary>
+    private int _run;
 
     /// <summary>Feeds a learning camera's features; when enough frames are in, builds, saves and switches to the profile.</summary>
-    public void Learn(ReadOnlySpan<float> features)
+    public void Learn(ReadOnlySpan<float> features, bool restart)
     {
         if (_learning is null) return;
-        _learning.Add(features);
+        if (restart) _run++;
+        _learning.Add(features, _run);
         if (_learning.Count < _learnFrames) return;
-        var profile = _learning.Build(Source.Id, _model, $"auto-learn from {Monitoring.Native.OpenCv.UriMasking.Mask(Source.Options.Url)}");
+        var profile = _learning.Build(Source.Id, _model, $"auto-learn from {Monitoring.Native.OpenCv.UriMasking.Mask(Source.Options.Url)}",
+            Source.Options.FalseAlarmRate);
         if (_profilePath is not null)
         {
             profile.Save(_profilePath);
-            _log.LogInformation("Camera {Camera}: learned profile {Profile} from {Frames} frames, saved to {Path}", Source.Id, profile.Version, profile.Frames, _profilePath);
+            _log.LogInformation("Camera {Camera}: learned profile {Profile} from {Frames} frames, saved to {Path}; {Calibration}", Source.Id, profile.Version,
+                profile.Frames, _profilePath, profile.Calibration.Describe());
         }
         else
         {
-            _log.LogInformation("Camera {Camera}: learned profile {Profile} from {Frames} frames (kept in memory: no profile path set)", Source.Id, profile.Version, profile.Frames);
+            _log.LogInformation("Camera {Camera}: learned profile {Profile} from {Frames} frames (kept in memory: no profile path set); {Calibration}", Source.Id,
+                profile.Version, profile.Frames, profile.Calibration.Describe());
         }
+        if (!profile.Calibration.HeldOut)
+            _log.LogWarning("Camera {Camera}: {Frames} learned frames are too few to derive its threshold from held-out footage; using {Threshold} " +
+                "(set autoLearnFrames to {Needed} or more, or run `monitoring learn`)", Source.Id, profile.Frames, profile.Calibration.MapThreshold,
+                ProfileCalibration.MinHeldOutFrames);
         Profile = profile;
         _learning = null;
     }

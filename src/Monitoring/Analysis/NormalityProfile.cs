@@ -6,11 +6,13 @@ namespace Monitoring.Analysis;
 
 /// <summary>
 /// A camera's learned normal: per-cell mean and (population) variance of the model's <c>features</c>
-/// over normal footage. Tied to the model it was learned with by the model file's SHA-256.
+/// over normal footage, and the camera's <see cref="ProfileCalibration"/> (feature scale, derived alert threshold,
+/// frame-score distribution). Tied to the model it was learned with by the model file's SHA-256.
 /// </summary>
 public sealed partial class NormalityProfile
 {
-    public const int FormatVersion = 1;
+    /// <summary>2: with the per-camera calibration (format 1 had none and is refused).</summary>
+    public const int FormatVersion = 2;
 
     public required string CameraId { get; init; }
     public required string ModelSha256 { get; init; }
@@ -23,9 +25,15 @@ public sealed partial class NormalityProfile
     /// <summary>Where the footage came from (URIs masked).</summary>
     public required string Source { get; init; }
     public required float[] Mean { get; init; }
+    /// <summary>Per-cell population variance of the features (raw; the model is fed <see cref="FedVar"/>).</summary>
     public required float[] Var { get; init; }
+    public required ProfileCalibration Calibration { get; init; }
 
     private string? _version;
+    private float[]? _fedVar;
+
+    /// <summary>What the model is fed as <c>profile_var</c>: <see cref="Var"/> in the camera's feature scale (<see cref="ProfileCalibration.FedVariance"/>).</summary>
+    public float[] FedVar => _fedVar ??= Calibration.FedVariance(Var, CellsH * CellsW);
 
     /// <summary>Short id carried in alerts: camera, creation time and a hash of the statistics.</summary>
     public string Version => _version ??= ComputeVersion();
@@ -46,7 +54,8 @@ public sealed partial class NormalityProfile
                 $"Profile '{profilePath}' was learned with model {ModelVersion} (sha256 {ModelSha256[..12]}…), " +
                 $"but the configured model is {model.Version} (sha256 {model.Sha256[..12]}…). " +
                 $"Learn it again: monitoring learn --camera {CameraId} --config CONFIG (or delete it and set autoLearnFrames).");
-        if (D != model.D || CellsH != model.CellsH || CellsW != model.CellsW || Mean.Length != model.ProfileLength || Var.Length != model.ProfileLength)
+        if (D != model.D || CellsH != model.CellsH || CellsW != model.CellsW || Mean.Length != model.ProfileLength || Var.Length != model.ProfileLength
+            || Calibration.FeatureScale.Length != model.D)
             throw new ProfileException($"Profile '{profilePath}' has shape [{D},{CellsH},{CellsW}], the model wants [{model.D},{model.CellsH},{model.CellsW}]; learn it again.");
     }
 
@@ -56,7 +65,7 @@ public sealed partial class NormalityProfile
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         var dto = new Dto(FormatVersion, CameraId, ModelSha256, ModelVersion, D, CellsH, CellsW, Frames, CreatedUtc, Source,
             Convert.ToBase64String(MemoryMarshal.AsBytes(Mean.AsSpan())),
-            Convert.ToBase64String(MemoryMarshal.AsBytes(Var.AsSpan())));
+            Convert.ToBase64String(MemoryMarshal.AsBytes(Var.AsSpan())), Calibration);
         // Write to a temporary file and rename: a crash never leaves half a profile behind.
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, JsonSerializer.Serialize(dto, DtoContext.Default.Dto));
@@ -76,21 +85,25 @@ public sealed partial class NormalityProfile
         {
             throw new ProfileException($"Profile '{path}' is not a readable profile ({e.Message}); learn it again.", e);
         }
-        if (dto is null || dto.Format != FormatVersion)
-            throw new ProfileException($"Profile '{path}' has format {dto?.Format}, this build reads format {FormatVersion}; learn it again.");
+        if (dto is null || dto.Format != FormatVersion || dto.Calibration is null)
+            throw new ProfileException(
+                $"Profile '{path}' has format {dto?.Format}" + (dto?.Format == 1 ? " (learned before per-camera calibration: no feature scale and no derived threshold)" : "") +
+                $", this build reads format {FormatVersion}; learn it again: monitoring learn --camera {dto?.CameraId ?? "ID"} --config CONFIG (or delete it and set autoLearnFrames).");
         float[] Floats(string b64) => MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(b64)).ToArray();
         return new NormalityProfile
         {
             CameraId = dto.CameraId, ModelSha256 = dto.ModelSha256, ModelVersion = dto.ModelVersion,
             D = dto.D, CellsH = dto.CellsH, CellsW = dto.CellsW, Frames = dto.Frames, CreatedUtc = dto.CreatedUtc,
-            Source = dto.Source, Mean = Floats(dto.Mean), Var = Floats(dto.Var),
+            Source = dto.Source, Mean = Floats(dto.Mean), Var = Floats(dto.Var), Calibration = dto.Calibration,
         };
     }
 
     internal sealed record Dto(int Format, string CameraId, string ModelSha256, string ModelVersion, int D, int CellsH, int CellsW,
-        long Frames, DateTimeOffset CreatedUtc, string Source, string Mean, string Var);
+        long Frames, DateTimeOffset CreatedUtc, string Source, string Mean, string Var, ProfileCalibration? Calibration);
 
-    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
     [JsonSerializable(typeof(Dto))]
+    [JsonSerializable(typeof(ProfileCalibration))]
     internal sealed partial class DtoContext : JsonSerializerContext;
 }

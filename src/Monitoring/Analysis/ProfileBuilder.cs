@@ -1,16 +1,29 @@
 namespace Monitoring.Analysis;
 
-/// <summary>Streaming per-element mean and population variance (Welford) of the model's per-cell features.</summary>
+/// <summary>
+/// Learns a camera's profile: streaming per-element mean and population variance (Welford) of the model's per-cell
+/// features, plus the camera's <see cref="ProfileCalibration"/> from the same frames (kept, up to
+/// <see cref="MaxCalibrationFrames"/>, and scored held-out when the profile is built).
+/// </summary>
 public sealed class ProfileBuilder
 {
+    /// <summary>Frames kept for the calibration (≈ 6 KB each for the committed model); later frames only update the statistics.</summary>
+    public const int MaxCalibrationFrames = 12_000;
+    /// <summary>The calibration scores each fifth of the frames against a profile of the other four.</summary>
+    public const int Folds = 5;
+
     private readonly double[] _mean;
     private readonly double[] _m2;
+    private readonly List<(int Run, bool WarmingUp, float[] Features)> _kept = [];
+    private readonly Dictionary<int, int> _runFrames = [];
+    private readonly int _warmUpFrames;
 
-    public ProfileBuilder(AnomalyModel model) : this(model.D, model.CellsH, model.CellsW) { }
+    public ProfileBuilder(AnomalyModel model) : this(model.D, model.CellsH, model.CellsW, model.T - 1) { }
 
-    public ProfileBuilder(int d, int cellsH, int cellsW)
+    public ProfileBuilder(int d, int cellsH, int cellsW, int warmUpFrames = 0)
     {
         D = d; CellsH = cellsH; CellsW = cellsW;
+        _warmUpFrames = warmUpFrames;
         _mean = new double[d * cellsH * cellsW];
         _m2 = new double[_mean.Length];
     }
@@ -20,7 +33,12 @@ public sealed class ProfileBuilder
     public int CellsW { get; }
     public long Count { get; private set; }
 
-    public void Add(ReadOnlySpan<float> features)
+    /// <summary>
+    /// Adds one analysed frame's features. <paramref name="run"/> names a stretch of consecutive frames (a clip, or
+    /// a camera between reconnects): its first T−1 frames are the model's warm-up (padded past) and are not used
+    /// for the calibration, and the frame score is averaged within a run only.
+    /// </summary>
+    public void Add(ReadOnlySpan<float> features, int run = 0)
     {
         if (features.Length != _mean.Length)
             throw new ArgumentException($"features hold {features.Length} values, the profile {_mean.Length}", nameof(features));
@@ -33,6 +51,9 @@ public sealed class ProfileBuilder
             _mean[i] += delta * inv;
             _m2[i] += delta * (x - _mean[i]);
         }
+        var inRun = _runFrames.GetValueOrDefault(run);
+        _runFrames[run] = inRun + 1;
+        if (_kept.Count < MaxCalibrationFrames) _kept.Add((run, inRun < _warmUpFrames, features.ToArray()));
     }
 
     /// <summary>The per-element mean and population variance so far.</summary>
@@ -48,7 +69,7 @@ public sealed class ProfileBuilder
         return (mean, var);
     }
 
-    public NormalityProfile Build(string cameraId, AnomalyModel model, string source)
+    public NormalityProfile Build(string cameraId, AnomalyModel model, string source, double falseAlarmRate = ProfileCalibration.DefaultFalseAlarmRate)
     {
         if (Count == 0) throw new ProfileException($"No frame was analysed for camera '{cameraId}' from {source}; nothing to learn from.");
         var (mean, var) = Statistics();
@@ -57,6 +78,159 @@ public sealed class ProfileBuilder
             CameraId = cameraId, ModelSha256 = model.Sha256, ModelVersion = model.Version,
             D = D, CellsH = CellsH, CellsW = CellsW, Frames = Count, CreatedUtc = DateTimeOffset.UtcNow,
             Source = source, Mean = mean, Var = var,
+            Calibration = Calibrate(model.Head, model.ScoreWindow, falseAlarmRate),
         };
+    }
+
+    /// <summary>The calibration of the kept frames under <paramref name="head"/> (null: scale 1 and the fallback threshold).</summary>
+    public ProfileCalibration Calibrate(ModelHead? head, int scoreWindow, double falseAlarmRate)
+    {
+        if (!(falseAlarmRate is > 0 and < 1))
+            throw new ArgumentOutOfRangeException(nameof(falseAlarmRate), falseAlarmRate, "use a rate in (0, 1), e.g. 0.001");
+        int cells = CellsH * CellsW, length = _mean.Length, n = _kept.Count;
+        // Frames of a run stay together and in order; runs in the order they started.
+        var order = _kept.Select((k, i) => (k.Run, i)).OrderBy(k => k.Run).ThenBy(k => k.i).Select(k => _kept[k.i]).ToList();
+
+        var s1 = new double[length];
+        var s2 = new double[length];
+        var foldOf = new int[n];
+        var f1 = new double[Folds][];
+        var f2 = new double[Folds][];
+        var foldCount = new int[Folds];
+        for (var k = 0; k < Folds; k++) { f1[k] = new double[length]; f2[k] = new double[length]; }
+        for (var t = 0; t < n; t++)
+        {
+            var fold = foldOf[t] = (int)((long)t * Folds / n);
+            foldCount[fold]++;
+            var f = order[t].Features;
+            for (var i = 0; i < length; i++)
+            {
+                double x = f[i];
+                f1[fold][i] += x; f2[fold][i] += x * x;
+            }
+        }
+        for (var k = 0; k < Folds; k++)
+            for (var i = 0; i < length; i++) { s1[i] += f1[k][i]; s2[i] += f2[k][i]; }
+
+        // Per channel: the spread of the features over every cell and frame of this camera.
+        var scale = new float[D];
+        for (var d = 0; d < D; d++)
+        {
+            double m = 0, q = 0;
+            for (var c = 0; c < cells; c++) { m += s1[d * cells + c]; q += s2[d * cells + c]; }
+            m /= (double)n * cells;
+            q /= (double)n * cells;
+            scale[d] = head is null ? 1f : (float)Math.Sqrt(Math.Max(q - m * m, 1e-4));
+        }
+        if (head is null)
+            return new ProfileCalibration
+            {
+                FeatureScale = scale, VarianceEps = 0, TargetFalseAlarmRate = falseAlarmRate, MapThreshold = ProfileCalibration.FallbackThreshold,
+                Frames = 0, HeldOut = false, AlertingFrameRate = double.NaN, ScoreQuantiles = [], ScoreTailMean = 0,
+            };
+
+        var heldOut = n >= ProfileCalibration.MinHeldOutFrames;
+        var foldMean = new double[length];
+        var foldVar = new double[length];
+        var s = new float[cells];
+        var peaks = new List<float>(n);
+        var peakFold = new List<int>(n);
+        var scores = new List<float>(n);
+        var smoother = new ScoreSmoother(scoreWindow);
+        var previousRun = int.MinValue;
+        var currentFold = -1;
+        for (var t = 0; t < n; t++)
+        {
+            if (foldOf[t] != currentFold)
+            {
+                currentFold = foldOf[t];
+                var rest = heldOut ? n - foldCount[currentFold] : n;
+                for (var i = 0; i < length; i++)
+                {
+                    var a1 = heldOut ? s1[i] - f1[currentFold][i] : s1[i];
+                    var a2 = heldOut ? s2[i] - f2[currentFold][i] : s2[i];
+                    var mu = a1 / rest;
+                    var sc = scale[i / cells];
+                    foldMean[i] = mu;
+                    foldVar[i] = Math.Max(a2 / rest - mu * mu, 0) + head.Eps * (sc * sc - 1);
+                }
+            }
+            var (run, warmingUp, features) = order[t];
+            head.Distances(features, foldMean, foldVar, s);
+            var score = smoother.Add(head.Score(s), run != previousRun);
+            previousRun = run;
+            if (warmingUp) continue;
+            var peak = float.NegativeInfinity;
+            foreach (var v in s) peak = MathF.Max(peak, v);
+            peaks.Add(peak);
+            peakFold.Add(currentFold);
+            scores.Add(score);
+        }
+
+        float threshold;
+        double alerting;
+        if (heldOut && peaks.Count > 0)
+        {
+            // The threshold must hold for every fifth of the footage, not only on average: the largest of the folds' own.
+            var at = Enumerable.Range(0, Folds)
+                .Select(k => peaks.Where((_, i) => peakFold[i] == k).ToList())
+                .Where(p => p.Count > 0)
+                .Max(p => UpperTail(p, falseAlarmRate));
+            threshold = Math.Clamp(head.Map(at), 1e-4f, 1f);
+            alerting = peaks.Count(p => head.Map(p) >= threshold) / (double)peaks.Count;
+        }
+        else
+        {
+            threshold = ProfileCalibration.FallbackThreshold;
+            alerting = peaks.Count == 0 ? double.NaN : peaks.Count(p => head.Map(p) >= threshold) / (double)peaks.Count;
+        }
+        var (quantiles, tailMean) = Quantiles(scores);
+        return new ProfileCalibration
+        {
+            FeatureScale = scale, VarianceEps = head.Eps, TargetFalseAlarmRate = falseAlarmRate, MapThreshold = threshold,
+            Frames = peaks.Count, HeldOut = heldOut && peaks.Count > 0, AlertingFrameRate = alerting,
+            ScoreQuantiles = quantiles, ScoreTailMean = tailMean,
+        };
+    }
+
+    /// <summary>
+    /// The value that at most <paramref name="rate"/> of a distribution exceeds, given a sample of it: the larger of
+    /// the sample's own (1 − rate) point and an exponential fit to its top <see cref="ProfileCalibration.TailShare"/>
+    /// (which reaches rates below one in the sample size).
+    /// </summary>
+    internal static float UpperTail(IReadOnlyList<float> sample, double rate)
+    {
+        var sorted = sample.OrderBy(v => v).ToArray();
+        var n = sorted.Length;
+        var allowed = (int)Math.Floor(rate * n);
+        var empirical = sorted[Math.Clamp(n - 1 - allowed, 0, n - 1)];
+        // Strictly above the allowed frames' value, so that a map compared with ">=" lets only those through.
+        empirical = MathF.BitIncrement(empirical);
+        if (rate >= ProfileCalibration.TailShare) return empirical;
+        var u = sorted[(int)Math.Floor((1 - ProfileCalibration.TailShare) * (n - 1))];
+        double excess = 0;
+        var count = 0;
+        foreach (var v in sorted) if (v > u) { excess += v - u; count++; }
+        if (count == 0) return empirical;
+        var tail = u + excess / count * Math.Log(ProfileCalibration.TailShare / rate);
+        return MathF.Max(empirical, (float)tail);
+    }
+
+    private static (float[] Quantiles, float TailMean) Quantiles(List<float> values)
+    {
+        if (values.Count == 0) return ([], 0);
+        var sorted = values.OrderBy(v => v).ToArray();
+        var q = new float[101];
+        for (var p = 0; p <= 100; p++)
+        {
+            var x = p / 100.0 * (sorted.Length - 1);
+            var lo = (int)Math.Floor(x);
+            var hi = Math.Min(lo + 1, sorted.Length - 1);
+            q[p] = (float)(sorted[lo] + (x - lo) * (sorted[hi] - sorted[lo]));
+        }
+        double excess = 0;
+        var count = 0;
+        foreach (var v in sorted) if (v > q[95]) { excess += v - q[95]; count++; }
+        return (q, count == 0 ? 0 : (float)(excess / count));
     }
 }

@@ -160,7 +160,7 @@ public static class BenchCommand
         {
             new ClipRunner(model, batch, 10).Run([clip], null, (_, _, b, slot, _) =>
             {
-                builder.Add(b.FeaturesOf(slot));
+                builder.Add(b.FeaturesOf(slot), 0);
                 if (builder.Count >= 200) enough.Cancel();
             }, null, enough.Token);
         }

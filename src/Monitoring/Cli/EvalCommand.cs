@@ -50,10 +50,25 @@ public static class EvalCommand
 
         foreach (var c in report.Clips)
             Console.WriteLine($"clip {c.Name}: frames={c.Scores.Length} abnormal={c.Labels.Count(l => l)} auc={Fmt(c.Auc)}");
+        if (report.MultiScene)
+            foreach (var scene in report.Scenes)
+                Console.WriteLine($"scene {scene.Name}: frame_auc_micro={Fmt(scene.FrameAucMicro)} frame_auc_clipnorm={Fmt(scene.FrameAucClipNorm)} " +
+                                  $"threshold={scene.Calibration.MapThreshold.ToString("0.0000", CultureInfo.InvariantCulture)} " +
+                                  $"false_alarm_frames={scene.FalseAlarms.Alerting}/{scene.FalseAlarms.Normal} learned={scene.TrainFrames}");
         Console.WriteLine($"learn: {report.TrainFrames} frames from {report.TrainClips} clips in {report.LearnSeconds:0.0} s ({report.TrainFrames / report.LearnSeconds:0} frames/s)");
         Console.WriteLine($"score: {report.TestFrames} frames from {report.TestClips} clips in {report.ScoreSeconds:0.0} s ({report.TestFrames / report.ScoreSeconds:0} frames/s)");
         Console.WriteLine($"frame_auc_micro={Fmt(report.FrameAucMicro)}");
         Console.WriteLine($"frame_auc_clipnorm={Fmt(report.FrameAucClipNorm)}");
+        if (report.MultiScene)
+        {
+            Console.WriteLine($"frame_auc_micro_calibrated={Fmt(report.FrameAucMicroCalibrated)}");
+        }
+        else
+        {
+            var scene = report.Scenes[0];
+            Console.WriteLine($"threshold={scene.Calibration.MapThreshold.ToString("0.0000", CultureInfo.InvariantCulture)} ({scene.Calibration.Describe()})");
+            Console.WriteLine($"false_alarm_frames={scene.FalseAlarms.Alerting}/{scene.FalseAlarms.Normal}");
+        }
 
         if (outDir is not null) WriteOutputs(report, outDir, model.CellsW, model.CellsH);
         return 0;
@@ -73,7 +88,23 @@ public static class EvalCommand
             train_clips = report.TrainClips, train_frames = report.TrainFrames, learn_seconds = report.LearnSeconds,
             test_clips = report.TestClips, test_frames = report.TestFrames, score_seconds = report.ScoreSeconds,
             frame_auc_micro = OrNull(report.FrameAucMicro), frame_auc_clipnorm = OrNull(report.FrameAucClipNorm),
-            clips = report.Clips.Select(c => new { name = c.Name, frames = c.Scores.Length, abnormal = c.Labels.Count(l => l), auc = OrNull(c.Auc), scores = c.Scores, map_peaks = c.MapPeaks, labels = c.Labels }),
+            frame_auc_micro_calibrated = OrNull(report.FrameAucMicroCalibrated),
+            scenes = report.Scenes.Select(s => new
+            {
+                name = s.Name, train_clips = s.TrainClips, train_frames = s.TrainFrames, learn_seconds = s.LearnSeconds,
+                frame_auc_micro = OrNull(s.FrameAucMicro), frame_auc_clipnorm = OrNull(s.FrameAucClipNorm),
+                threshold = s.Calibration.MapThreshold, false_alarm_frames = s.FalseAlarms.Alerting, normal_frames = s.FalseAlarms.Normal,
+                calibration = new
+                {
+                    feature_scale = s.Calibration.FeatureScale, target_false_alarm_rate = s.Calibration.TargetFalseAlarmRate,
+                    held_out = s.Calibration.HeldOut, frames = s.Calibration.Frames, alerting_frame_rate = OrNull(s.Calibration.AlertingFrameRate),
+                },
+            }),
+            clips = report.Clips.Select(c => new
+            {
+                name = c.Name, frames = c.Scores.Length, abnormal = c.Labels.Count(l => l), auc = OrNull(c.Auc), scores = c.Scores, map_peaks = c.MapPeaks,
+                tail_probabilities = c.TailProbabilities, labels = c.Labels,
+            }),
         };
         File.WriteAllText(Path.Combine(outDir, "report.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
 
@@ -99,7 +130,7 @@ public static class EvalCommand
             p.Axes();
             p.Polyline(c.Scores.Select((s, i) => ((double)i / n, s / max)).ToList(), (200, 80, 0));
             Label(p, $"clip {c.Name}: score (blue, max {max:0.###}) vs abnormal frames (red); AUC {Fmt(c.Auc)}", 8, 20);
-            Save(p, Path.Combine(outDir, $"clip_{c.Name}.jpg"));
+            Save(p, Path.Combine(outDir, $"clip_{FileName(c.Name)}.jpg"));
         }
 
         // Localisation: the most anomalous abnormal frame of each clip, heatmap and top cell drawn over it.
@@ -117,10 +148,13 @@ public static class EvalCommand
             int x0 = cx * w / cellsW, y0 = cy * h / cellsH, x1 = (cx + 1) * w / cellsW, y1 = (cy + 1) * h / cellsH;
             Overlay.DrawRectangle(bgr, w, h, x0, y0, x1 - x0, y1 - y0, BgrColor.Yellow, 2);
             Overlay.PutText(bgr, w, h, $"clip {c.Name} frame {c.PeakFrame} p={map.Max():0.00}", 4, 14, BgrColor.White, 0.45, 1, BgrColor.Black);
-            File.WriteAllBytes(Path.Combine(outDir, $"snapshot_{c.Name}_{c.PeakFrame:000}.jpg"), ImageCodec.EncodeJpeg(bgr, w, h, 90));
+            File.WriteAllBytes(Path.Combine(outDir, $"snapshot_{FileName(c.Name)}_{c.PeakFrame:000}.jpg"), ImageCodec.EncodeJpeg(bgr, w, h, 90));
         }
         Console.WriteLine($"wrote {Path.GetFullPath(outDir)}: report.json, roc.jpg, clip_*.jpg, snapshot_*.jpg");
     }
+
+    /// <summary>A clip name ("01", or "scene/clip" with several scenes) as part of a file name.</summary>
+    private static string FileName(string clip) => clip.Replace('/', '_');
 
     private static void Label(RasterPlot p, string text, int x, int y) =>
         Overlay.PutText(p.Pixels, p.Width, p.Height, text, x, y, BgrColor.Black, 0.45, 1);

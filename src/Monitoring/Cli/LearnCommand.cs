@@ -7,9 +7,10 @@ using Monitoring.Native.OpenCv;
 namespace Monitoring.Cli;
 
 /// <summary>
-/// <c>monitoring learn --config FILE --camera ID [--source PATH|URL]… [--seconds S] [--out FILE]</c>: reads normal
-/// footage of one camera (its configured URL, or the given files / image-sequence folders / RTSP URL for S seconds)
-/// and writes the camera's normality profile, tied to the configured model's hash.
+/// <c>monitoring learn --config FILE --camera ID [--source PATH|URL]… [--seconds S] [--out FILE] [--false-alarm-rate R]</c>:
+/// reads normal footage of one camera (its configured URL, or the given files / image-sequence folders / RTSP URL for
+/// S seconds) and writes the camera's normality profile with its calibration (feature scale, the region threshold for
+/// R alerting frames per normal frame, default the camera's falseAlarmRate), tied to the configured model's hash.
 /// </summary>
 public static class LearnCommand
 {
@@ -21,11 +22,15 @@ public static class LearnCommand
         var seconds = cl.GetDouble("seconds", 0);
         var outPath = cl.Get("out");
         var batch = cl.GetInt("batch", 0);
+        var rate = cl.GetDouble("false-alarm-rate", 0);
         cl.EnsureAllUsed();
 
         var options = ConfigLoader.Load(configPath);
         var camera = options.Cameras.FirstOrDefault(c => c.Id == cameraId)
             ?? throw new UsageException($"camera '{cameraId}' is not in {configPath} (cameras: {string.Join(", ", options.Cameras.Select(c => c.Id))})");
+        if (rate == 0) rate = camera.FalseAlarmRate;
+        else if (!(rate is > 0 and <= 0.5))
+            throw new UsageException($"--false-alarm-rate {rate} is out of range: use a share of normal frames in (0, 0.5], e.g. 0.001");
         var profilePath = outPath ?? (camera.Profile is null ? null : options.ResolvePath(camera.Profile))
             ?? throw new UsageException($"camera '{cameraId}' has no \"profile\" path in {configPath}; set one or pass --out FILE");
         var uris = (sources.Count > 0 ? sources : [camera.Url]).SelectMany(s => SourceDiscovery.Expand(s)).Select(s => s.Uri).ToList();
@@ -48,16 +53,20 @@ public static class LearnCommand
         try
         {
             done = new ClipRunner(model, batch > 0 ? batch : options.Model.MaxBatchSize, camera.AnalysisFps, camera.Fps)
-                .Run(uris, null, (_, _, b, slot, _) => builder.Add(b.FeaturesOf(slot)), bar.Report, stop.Token);
+                .Run(uris, null, (clip, _, b, slot, _) => builder.Add(b.FeaturesOf(slot), clip), bar.Report, stop.Token);
         }
         catch (OperationCanceledException) when (seconds > 0)
         {
             done = builder.Count; // --seconds elapsed: a live source is learned for that long.
         }
         bar.Done(done);
-        var profile = builder.Build(cameraId, model, string.Join(", ", uris.Select(UriMasking.Mask)));
+        var profile = builder.Build(cameraId, model, string.Join(", ", uris.Select(UriMasking.Mask)), rate);
         profile.Save(profilePath);
         Console.WriteLine($"learned {cameraId}: {profile.Frames} frames in {clock.Elapsed.TotalSeconds:0.0} s -> {profilePath} (profile {profile.Version}, model {model.Version})");
+        Console.WriteLine($"calibration {cameraId}: {profile.Calibration.Describe()}");
+        if (!profile.Calibration.HeldOut)
+            Console.Error.WriteLine($"monitoring learn: only {profile.Frames} frames learned; a threshold derived from held-out footage needs " +
+                                    $"{ProfileCalibration.MinHeldOutFrames} or more (longer --seconds or more --source footage)");
         return 0;
     }
 }

@@ -148,6 +148,11 @@ public sealed class CameraOptions
     public string? Profile { get; set; }
     /// <summary>When the profile file is missing: learn it from this many analysed frames first, then save it. 0 = refuse to start.</summary>
     public int AutoLearnFrames { get; set; }
+    /// <summary>
+    /// Alerting frames per normal frame that learning derives the camera's region threshold for (the share of the
+    /// learned footage's held-out frames allowed a cell above it; decision 0014). Stored in the profile.
+    /// </summary>
+    public double FalseAlarmRate { get; set; } = Analysis.ProfileCalibration.DefaultFalseAlarmRate;
     public bool Enabled { get; set; } = true;
 
     public void Validate(ValidationErrors e, string path)
@@ -159,6 +164,8 @@ public sealed class CameraOptions
         if (AnalysisFps < 0 || AnalysisFps > 120) e.Add($"{path}.analysisFps", $"{AnalysisFps} is out of range; use 0..120 (0 = every frame)");
         if (Fps is < 0 or > 1000) e.Add($"{path}.fps", $"{Fps} is out of range; use 0 (as the source reports) .. 1000");
         if (AutoLearnFrames < 0) e.Add($"{path}.autoLearnFrames", "must be >= 0");
+        if (!(FalseAlarmRate is > 0 and <= 0.5))
+            e.Add($"{path}.falseAlarmRate", $"{FalseAlarmRate} is out of range; use a share of normal frames in (0, 0.5], e.g. 0.001 (one alerting frame per 1,000)");
         if (TreatAsLive && !Realtime)
             e.Add($"{path}.treatAsLive", "needs \"realtime\": true (an unpaced file read as live would drop almost every frame)");
         if (string.IsNullOrWhiteSpace(Profile) && AutoLearnFrames == 0)

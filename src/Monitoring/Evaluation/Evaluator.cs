@@ -4,7 +4,12 @@ using Monitoring.Cli;
 
 namespace Monitoring.Evaluation;
 
-/// <summary>What <c>monitoring eval</c> does, as a library: learn a profile from normal clips, score test clips causally, measure.</summary>
+/// <summary>
+/// What <c>monitoring eval</c> does, as a library: per scene, learn a profile (with its calibration) from normal
+/// clips, score test clips causally through the daemon's code path, measure. A test folder of clips is one scene;
+/// a test folder of folders of clips is one scene per sub-folder, each learned from the train folder's sub-folder
+/// of the same name.
+/// </summary>
 public sealed class Evaluator(AnomalyModel model, int batchSize)
 {
     public sealed record ClipResult(string Name, string Uri, double[] Scores, bool[] Labels, double Auc)
@@ -14,13 +19,47 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         public float[]? PeakMap { get; init; }
         /// <summary>Per frame, the highest cell of the anomaly map (what region thresholds act on).</summary>
         public double[] MapPeaks { get; init; } = [];
+        /// <summary>Per frame, the frame score's tail probability under the scene's learned normal footage.</summary>
+        public double[] TailProbabilities { get; init; } = [];
+        /// <summary>Per frame, true for the model's warm-up frames (padded past), on which the daemon never alerts.</summary>
+        public bool[] WarmingUp { get; init; } = [];
+    }
+
+    /// <summary>One scene: its profile's calibration, its clips and their AUCs, and the false alarms at the derived threshold.</summary>
+    public sealed record SceneResult(
+        string Name, int TrainClips, long TrainFrames, double LearnSeconds, double ScoreSeconds, ProfileCalibration Calibration,
+        IReadOnlyList<ClipResult> Clips, double FrameAucMicro, double FrameAucClipNorm)
+    {
+        /// <summary>Normal test frames (after the warm-up) with a cell at or above the derived threshold, and all normal test frames.</summary>
+        public (long Alerting, long Normal) FalseAlarms
+        {
+            get
+            {
+                long alerting = 0, normal = 0;
+                foreach (var c in Clips)
+                    for (var i = 0; i < c.Labels.Length; i++)
+                    {
+                        if (c.Labels[i] || c.WarmingUp[i]) continue;
+                        normal++;
+                        if (c.MapPeaks[i] >= Calibration.MapThreshold) alerting++;
+                    }
+                return (alerting, normal);
+            }
+        }
     }
 
     public sealed record Report(
         string Model, string ModelSha256, string ModelVersion, string Provider,
         int TrainClips, long TrainFrames, double LearnSeconds,
         int TestClips, long TestFrames, double ScoreSeconds,
-        double FrameAucMicro, double FrameAucClipNorm, IReadOnlyList<ClipResult> Clips);
+        double FrameAucMicro, double FrameAucClipNorm, IReadOnlyList<ClipResult> Clips)
+    {
+        public IReadOnlyList<SceneResult> Scenes { get; init; } = [];
+        /// <summary>More than one scene: clip names are "scene/clip".</summary>
+        public bool MultiScene => Scenes.Count > 1 || Scenes.Count == 1 && Scenes[0].Name.Length > 0;
+        /// <summary>Micro AUC of the pooled tail probabilities (comparable across scenes: each is calibrated on its own footage).</summary>
+        public double FrameAucMicroCalibrated { get; init; } = double.NaN;
+    }
 
     public NormalityProfile Learn(IReadOnlyList<(string Name, string Uri)> train, string cameraId, Action<long>? progress, CancellationToken ct,
         out double seconds)
@@ -28,22 +67,106 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         var builder = new ProfileBuilder(model);
         var clock = Stopwatch.StartNew();
         new ClipRunner(model, batchSize).Run(train.Select(t => t.Uri).ToList(), null,
-            (_, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot)), progress, ct);
+            (clip, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), clip), progress, ct);
+        var profile = builder.Build(cameraId, model, $"{train.Count} clip(s) from {Path.GetDirectoryName(train[0].Uri)}");
         seconds = clock.Elapsed.TotalSeconds;
-        return builder.Build(cameraId, model, $"{train.Count} clip(s) from {Path.GetDirectoryName(train[0].Uri)}");
+        return profile;
+    }
+
+    /// <summary>
+    /// The scenes of a test folder: itself when it holds clips (name ""), else each sub-folder that holds clips,
+    /// in name order.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Path)> Scenes(string testDir)
+    {
+        if (!Directory.Exists(testDir)) throw new UsageException($"test folder '{testDir}' does not exist; check --test");
+        if (HoldsClips(testDir)) return [("", testDir)];
+        var scenes = Directory.GetDirectories(testDir).OrderBy(d => d, StringComparer.Ordinal)
+            .Where(HoldsClips).Select(d => (Path.GetFileName(d), d)).ToList();
+        if (scenes.Count == 0)
+            throw new UsageException($"'{testDir}' holds no clips (video files or folders of numbered images) and no scene folders of clips; check --test");
+        return scenes;
+    }
+
+    private static bool HoldsClips(string dir)
+    {
+        try
+        {
+            return SourceDiscovery.Expand(dir).Count > 0;
+        }
+        catch (UsageException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Labels of a scene's clips: the labels file's "scene/clip" entries (or, for a single scene, its "clip" entries),
+    /// else the scene folder's own labels.json.
+    /// </summary>
+    private static Func<string, (bool Has, Func<long, bool> IsAbnormal)> LabelsFor(FrameLabels labels, string scene, string scenePath)
+    {
+        FrameLabels? own = null;
+        var ownPath = Path.Combine(scenePath, "labels.json");
+        if (scene.Length > 0 && File.Exists(ownPath)) own = FrameLabels.Load(ownPath);
+        return clip =>
+        {
+            var key = scene.Length > 0 ? $"{scene}/{clip}" : clip;
+            if (labels.Has(key)) return (true, f => labels.IsAbnormal(key, f));
+            if (own is not null && own.Has(clip)) return (true, f => own.IsAbnormal(clip, f));
+            return (false, _ => false);
+        };
     }
 
     public Report Run(string trainDir, string testDir, FrameLabels labels, Action<string, long>? progress, CancellationToken ct)
     {
+        var scenes = Scenes(testDir);
+        var results = new List<SceneResult>();
+        foreach (var (scene, scenePath) in scenes)
+        {
+            var sceneTrain = scene.Length == 0 ? trainDir : Path.Combine(trainDir, scene);
+            if (scene.Length > 0 && !Directory.Exists(sceneTrain))
+                throw new UsageException(
+                    $"--test '{testDir}' has scene folders ({string.Join(", ", scenes.Select(s => s.Name))}); --train needs one of the same name " +
+                    $"with that scene's normal clips, and '{sceneTrain}' does not exist");
+            results.Add(RunScene(scene, sceneTrain, scenePath, labels, progress, ct));
+        }
+        var clips = results.SelectMany(r => r.Clips).ToList();
+        var allScores = clips.SelectMany(c => c.Scores).ToList();
+        var allLabels = clips.SelectMany(c => c.Labels).ToList();
+        var clipOf = clips.SelectMany((c, i) => Enumerable.Repeat(i, c.Labels.Length)).ToList();
+        var micro = RocAuc.Compute(allScores, allLabels);
+        var clipNorm = RocAuc.Compute(RocAuc.ClipNormalised(allScores, clipOf), allLabels);
+        var calibrated = RocAuc.Compute(clips.SelectMany(c => c.TailProbabilities.Select(p => -p)).ToList(), allLabels);
+        return new Report(model.Path, model.Sha256, model.Version, model.ActiveProvider.ToString(),
+            results.Sum(r => r.TrainClips), results.Sum(r => r.TrainFrames), results.Sum(r => r.LearnSeconds),
+            clips.Count, allScores.Count, results.Sum(r => r.ScoreSeconds), micro, clipNorm, clips)
+        {
+            Scenes = results,
+            FrameAucMicroCalibrated = calibrated,
+        };
+    }
+
+    private SceneResult RunScene(string scene, string trainDir, string testDir, FrameLabels labels, Action<string, long>? progress, CancellationToken ct)
+    {
         var train = SourceDiscovery.Expand(trainDir);
-        var test = SourceDiscovery.Expand(testDir).Where(t => labels.Has(t.Name)).ToList();
+        var lookup = LabelsFor(labels, scene, testDir);
+        var found = SourceDiscovery.Expand(testDir);
+        var test = found.Where(t => lookup(t.Name).Has).ToList();
+        var prefix = scene.Length > 0 ? scene + "/" : "";
         if (test.Count == 0)
-            throw new UsageException($"no clip under '{testDir}' has labels in the labels file (clips there: {string.Join(", ", SourceDiscovery.Expand(testDir).Select(t => t.Name))})");
-        var profile = Learn(train, "eval", n => progress?.Invoke("learn", n), ct, out var learnSeconds);
+            throw new UsageException(
+                $"no clip under '{testDir}' has labels in the labels file{(scene.Length > 0 ? $" (as \"{prefix}CLIP\") or in {Path.Combine(testDir, "labels.json")}" : "")} " +
+                $"(clips there: {string.Join(", ", found.Select(t => t.Name))})");
+        var isAbnormal = test.Select(t => lookup(t.Name).IsAbnormal).ToArray();
+        var phase = scene.Length > 0 ? $" {scene}" : "";
+        var profile = Learn(train, "eval", n => progress?.Invoke("learn" + phase, n), ct, out var learnSeconds);
+        var calibration = profile.Calibration;
 
         var scores = test.Select(_ => new List<double>()).ToArray();
         var indices = test.Select(_ => new List<long>()).ToArray();
         var mapPeaks = test.Select(_ => new List<double>()).ToArray();
+        var warm = test.Select(_ => new List<bool>()).ToArray();
         var peak = new (double Score, long Frame, float[]? Map)[test.Count];
         for (var i = 0; i < peak.Length; i++) peak[i] = (double.NegativeInfinity, -1, null);
         var clock = Stopwatch.StartNew();
@@ -55,10 +178,11 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
             var top = 0f;
             foreach (var v in map) top = Math.Max(top, v);
             mapPeaks[clip].Add(top);
+            warm[clip].Add(scores[clip].Count < model.T);
             indices[clip].Add(frame);
-            if (s > peak[clip].Score && labels.IsAbnormal(test[clip].Name, frame))
+            if (s > peak[clip].Score && isAbnormal[clip](frame))
                 peak[clip] = (s, frame, batch.AnomalyMapOf(slot).ToArray());
-        }, n => progress?.Invoke("score", n), ct);
+        }, n => progress?.Invoke("score" + phase, n), ct);
         var scoreSeconds = clock.Elapsed.TotalSeconds;
 
         var clips = new List<ClipResult>();
@@ -67,12 +191,14 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         var clipOf = new List<int>();
         for (var c = 0; c < test.Count; c++)
         {
-            var lab = indices[c].Select(f => labels.IsAbnormal(test[c].Name, f)).ToArray();
-            clips.Add(new ClipResult(test[c].Name, test[c].Uri, scores[c].ToArray(), lab, RocAuc.Compute(scores[c], lab))
+            var lab = indices[c].Select(f => isAbnormal[c](f)).ToArray();
+            clips.Add(new ClipResult(prefix + test[c].Name, test[c].Uri, scores[c].ToArray(), lab, RocAuc.Compute(scores[c], lab))
             {
                 PeakFrame = peak[c].Frame,
                 PeakMap = peak[c].Map,
                 MapPeaks = mapPeaks[c].ToArray(),
+                TailProbabilities = scores[c].Select(calibration.TailProbability).ToArray(),
+                WarmingUp = warm[c].ToArray(),
             });
             allScores.AddRange(scores[c]);
             allLabels.AddRange(lab);
@@ -80,7 +206,6 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         }
         var micro = RocAuc.Compute(allScores, allLabels);
         var clipNorm = RocAuc.Compute(RocAuc.ClipNormalised(allScores, clipOf), allLabels);
-        return new Report(model.Path, model.Sha256, model.Version, model.ActiveProvider.ToString(),
-            train.Count, profile.Frames, learnSeconds, test.Count, allScores.Count, scoreSeconds, micro, clipNorm, clips);
+        return new SceneResult(scene, train.Count, profile.Frames, learnSeconds, scoreSeconds, calibration, clips, micro, clipNorm);
     }
 }

@@ -29,6 +29,11 @@ public sealed record AlertMessage
     public required long FrameIndex { get; init; }
     /// <summary>The camera's frame score at this frame: the model's score averaged over its last analysed frames (models/README.md, "Frame score").</summary>
     public required float FrameScore { get; init; }
+    /// <summary>
+    /// The share of this camera's learned normal frames whose frame score is at least <see cref="FrameScore"/> (its profile's
+    /// calibration; 1e-4 = one normal frame in 10,000 scores this high); null where the profile has no distribution.
+    /// </summary>
+    public double? FrameTailProbability { get; init; }
     /// <summary>The highest region peak seen over the whole event so far.</summary>
     public required float MaxPeak { get; init; }
     /// <summary>The event's regions in this frame (empty on "end").</summary>

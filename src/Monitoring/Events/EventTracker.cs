@@ -278,6 +278,7 @@ public sealed class EventTracker
             OccurredAt = frame.Timestamp,
             FrameIndex = frame.FrameIndex,
             FrameScore = frame.FrameScore,
+            FrameTailProbability = frame.FrameTailProbability,
             MaxPeak = ev.MaxPeak,
             Regions = regions,
             ModelVersion = ModelVersion,

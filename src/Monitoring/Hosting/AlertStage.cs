@@ -194,7 +194,7 @@ public sealed class AlertStage : IAlertStage
         var frame = f.Frame;
         var pixels = frame.HasBgr ? new FramePixels(frame.BgrMemory, frame.BgrWidth, frame.BgrHeight) : null;
         var analysis = new FrameAnalysis(f.CameraId, frame.Index, frame.Timestamp, f.Score, f.MapArray, f.CellsW, f.CellsH,
-            frame.SourceWidth, frame.SourceHeight, pixels);
+            frame.SourceWidth, frame.SourceHeight, pixels, f.ProfileThreshold, f.FrameTailProbability);
         var observation = c.Regions.Observe(analysis);
         var messages = c.Events.Observe(observation);
         PipelineMetrics.RecordLatency((Environment.TickCount64 - frame.EnqueuedTicks) / 1000.0);

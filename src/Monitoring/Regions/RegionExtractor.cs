@@ -1,8 +1,8 @@
 namespace Monitoring.Regions;
 
 /// <summary>
-/// Turns one camera's anomaly maps into regions: per-cell threshold (camera threshold, or the threshold of the first
-/// listed zone containing the cell centre), masks zero cells whose centre lies in a mask polygon, 8-connected
+/// Turns one camera's anomaly maps into regions: per-cell threshold (the first listed zone containing the cell centre
+/// that sets one, else the configured camera threshold, else the threshold the camera's profile derived), masks zero cells whose centre lies in a mask polygon, 8-connected
 /// labelling, boxes scaled from cells to source pixels and clamped to the frame, minimum area filter.
 /// A region's zone is the zone containing its peak cell's centre (first listed zone wins where zones overlap).
 /// One instance per camera, not thread-safe: it keeps its working buffers between frames, and rebuilds its per-cell
@@ -15,6 +15,7 @@ public sealed class RegionExtractor
     private readonly Polygon[] _zones;
 
     private int _mapWidth = -1, _mapHeight = -1, _frameWidth = -1, _frameHeight = -1;
+    private float _threshold = float.NaN;
     private float[] _cellThreshold = [];
     private int[] _cellZone = [];
     private int[] _labels = [];
@@ -40,7 +41,7 @@ public sealed class RegionExtractor
             throw new ArgumentException($"Anomaly map of camera '{frame.CameraId}' has {frame.AnomalyMap.Length} values, expected {w}×{h}.", nameof(frame));
         if (frame.FrameWidth <= 0 || frame.FrameHeight <= 0)
             throw new ArgumentException($"Frame size of camera '{frame.CameraId}' is {frame.FrameWidth}×{frame.FrameHeight}.", nameof(frame));
-        Prepare(w, h, frame.FrameWidth, frame.FrameHeight);
+        Prepare(w, h, frame.FrameWidth, frame.FrameHeight, _options.Threshold ?? frame.ProfileThreshold ?? RegionOptions.DefaultThreshold);
 
         double sx = (double)frame.FrameWidth / w, sy = (double)frame.FrameHeight / h;
         var map = frame.AnomalyMap;
@@ -107,9 +108,12 @@ public sealed class RegionExtractor
         return regions is null ? Array.Empty<Region>() : regions;
     }
 
-    private void Prepare(int w, int h, int frameWidth, int frameHeight)
+    /// <summary>The camera threshold the last frame was cut at (configured, or its profile's).</summary>
+    public float Threshold => _threshold;
+
+    private void Prepare(int w, int h, int frameWidth, int frameHeight, float cameraThreshold)
     {
-        if (w == _mapWidth && h == _mapHeight && frameWidth == _frameWidth && frameHeight == _frameHeight) return;
+        if (w == _mapWidth && h == _mapHeight && frameWidth == _frameWidth && frameHeight == _frameHeight && cameraThreshold == _threshold) return;
         int n = w * h;
         _cellThreshold = new float[n];
         _cellZone = new int[n];
@@ -124,12 +128,12 @@ public sealed class RegionExtractor
                 double px = (cx + 0.5) * sx;
                 int i = cy * w + cx;
                 _cellZone[i] = -1;
-                float threshold = _options.Threshold;
+                float threshold = cameraThreshold;
                 for (int z = 0; z < _zones.Length; z++)
                 {
                     if (!_zones[z].Contains(px, py)) continue;
                     _cellZone[i] = z;
-                    threshold = _options.Zones[z].Threshold ?? _options.Threshold;
+                    threshold = _options.Zones[z].Threshold ?? cameraThreshold;
                     break;
                 }
                 foreach (var mask in _masks)
@@ -139,6 +143,6 @@ public sealed class RegionExtractor
                 _cellThreshold[i] = threshold;
             }
         }
-        (_mapWidth, _mapHeight, _frameWidth, _frameHeight) = (w, h, frameWidth, frameHeight);
+        (_mapWidth, _mapHeight, _frameWidth, _frameHeight, _threshold) = (w, h, frameWidth, frameHeight, cameraThreshold);
     }
 }

@@ -7,7 +7,10 @@ namespace Monitoring.Regions;
 /// </summary>
 public sealed class RegionOptions
 {
-    public float Threshold { get; set; } = 0.9f;
+    /// <summary>The map probability a cell must reach; null (the default) = the threshold the camera's profile derived.</summary>
+    public float? Threshold { get; set; }
+    /// <summary>The threshold when neither this config nor a profile gives one (a frame without a profile's threshold).</summary>
+    public const float DefaultThreshold = 0.9f;
     public int MinAreaCells { get; set; } = 1;
     public long MinAreaPixels { get; set; }
     public MaskOptions[] Masks { get; set; } = [];
@@ -16,7 +19,8 @@ public sealed class RegionOptions
     public IReadOnlyList<string> Validate(string path)
     {
         var errors = new List<string>();
-        if (Threshold <= 0 || Threshold > 1 || float.IsNaN(Threshold)) errors.Add($"{path}.threshold is {Threshold}: use a probability in (0, 1].");
+        if (Threshold is { } t && (t <= 0 || t > 1 || float.IsNaN(t)))
+            errors.Add($"{path}.threshold is {t}: use a probability in (0, 1], or leave it out to use the threshold each camera's profile derived.");
         if (MinAreaCells < 1) errors.Add($"{path}.minAreaCells is {MinAreaCells}: use 1 or more.");
         if (MinAreaPixels < 0) errors.Add($"{path}.minAreaPixels is {MinAreaPixels}: use 0 or more.");
         for (int i = 0; i < Masks.Length; i++) errors.AddRange(Masks[i].Validate($"{path}.masks[{i}]"));

@@ -55,6 +55,7 @@ public sealed class FrameWindowTests
         {
             CameraId = "c", ModelSha256 = new string('a', 64), ModelVersion = "m", D = 1, CellsH = 1, CellsW = 2, Frames = 3,
             CreatedUtc = DateTimeOffset.UnixEpoch, Source = "s", Mean = [3f, 10f], Var = [8f / 3f, 0f],
+            Calibration = b.Calibrate(null, 1, 0.001),
         };
         var path = Path.Combine(Path.GetTempPath(), $"profile-{Guid.NewGuid():N}.json");
         try
@@ -64,6 +65,8 @@ public sealed class FrameWindowTests
             Assert.Equal(p.Mean, back.Mean);
             Assert.Equal(p.Var, back.Var);
             Assert.Equal(p.Version, back.Version);
+            Assert.Equal(p.Calibration.FeatureScale, back.Calibration.FeatureScale);
+            Assert.Equal(p.Calibration.MapThreshold, back.Calibration.MapThreshold);
             File.WriteAllText(path, "{ not json");
             var e = Assert.Throws<ProfileException>(() => NormalityProfile.Load(path));
             Assert.Contains(path, e.Message);

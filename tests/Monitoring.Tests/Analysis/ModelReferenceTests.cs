@@ -65,6 +65,27 @@ public sealed class ModelReferenceTests
     }
 
     [Fact]
+    public void The_head_read_from_the_metadata_gives_the_graphs_map_attention_and_score_from_its_features()
+    {
+        // learn scores held-out footage with ModelHead instead of the graph: it must be the graph's arithmetic.
+        var (t, atol, rtol) = LoadReference();
+        using var model = AnomalyModel.Load(ModelPath, OnnxSessionOptions.Cpu);
+        var head = Assert.IsType<ModelHead>(model.Head);
+        int n = t["frames"].Shape[0], len = model.ProfileLength, cells = model.Cells;
+        var s = new float[cells];
+        for (var i = 0; i < n; i++)
+        {
+            var features = t["features"].Data.AsSpan(i * len, len);
+            var mean = t["profile_mean"].Data.Skip(i * len).Take(len).Select(v => (double)v).ToArray();
+            var var = t["profile_var"].Data.Skip(i * len).Take(len).Select(v => (double)v).ToArray();
+            head.Distances(features, mean, var, s);
+            AssertClose("anomaly_map", t["anomaly_map"].Data.AsSpan(i * cells, cells).ToArray(), s.Select(head.Map).ToArray(), atol, rtol);
+            AssertClose("score", [t["score"].Data[i]], [head.Score(s)], atol, rtol);
+            Assert.Equal(s.Max(), head.DistanceAt(head.Map(s.Max())), 3);
+        }
+    }
+
+    [Fact]
     public void The_model_follows_the_contract_and_carries_its_metadata()
     {
         using var model = AnomalyModel.Load(ModelPath, OnnxSessionOptions.Cpu);

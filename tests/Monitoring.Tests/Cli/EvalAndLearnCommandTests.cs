@@ -66,6 +66,67 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         Assert.NotEmpty(Directory.GetFiles(outDir, "snapshot_01_*.jpg"));
     }
 
+    [RequiresSharedDataFact("ped2/testing/02")]
+    public void Eval_of_a_folder_of_scenes_learns_each_scene_from_its_own_train_folder_and_reports_each()
+    {
+        // Two "scenes" made of Ped2 clips: a = learn 01, test 01 (labels in the --labels file as "a/01");
+        // b = learn 02 and 03, test 02 (labels in the scene folder's own labels.json).
+        static void Link(string path, string target)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            Directory.CreateSymbolicLink(path, target);
+        }
+        var train = Path.Combine(_dir, "train");
+        var test = Path.Combine(_dir, "test");
+        Link(Path.Combine(train, "a", "01"), Path.Combine(TestPaths.Ped2, "training", "01"));
+        Link(Path.Combine(train, "b", "02"), Path.Combine(TestPaths.Ped2, "training", "02"));
+        Link(Path.Combine(train, "b", "03"), Path.Combine(TestPaths.Ped2, "training", "03"));
+        Link(Path.Combine(test, "a", "01"), Path.Combine(TestPaths.Ped2, "testing", "01"));
+        Link(Path.Combine(test, "b", "02"), Path.Combine(TestPaths.Ped2, "testing", "02"));
+        using var ped2 = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Ped2, "testing", "labels.json")));
+        var labels = Path.Combine(_dir, "labels.json");
+        File.WriteAllText(labels, JsonSerializer.Serialize(new Dictionary<string, JsonElement> { ["a/01"] = ped2.RootElement.GetProperty("01").Clone() }));
+        File.WriteAllText(Path.Combine(test, "b", "labels.json"),
+            JsonSerializer.Serialize(new Dictionary<string, JsonElement> { ["02"] = ped2.RootElement.GetProperty("02").Clone() }));
+        var outDir = Path.Combine(_dir, "out");
+        string[] Args() => ["eval", "--train", train, "--test", test, "--labels", labels, "--out", outDir,
+            "--model", Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")];
+
+        var stdout = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(stdout);
+        try
+        {
+            Assert.Equal(0, EvalCommand.Run(new CommandLine(Args(), new HashSet<string>()), Logs));
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        var text = stdout.ToString();
+        Assert.Contains("clip a/01: frames=180", text);
+        Assert.Contains("clip b/02: frames=180", text);
+        var sceneA = double.Parse(Line(text, "scene a: frame_auc_micro=").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(sceneA, 0, 1);
+        Assert.Contains("scene b: frame_auc_micro=", text);
+        Assert.Contains("frame_auc_micro_calibrated=", text);
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report.json"))))
+        {
+            var scenes = report.RootElement.GetProperty("scenes");
+            Assert.Equal(["a", "b"], scenes.EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToArray());
+            Assert.Equal(sceneA, scenes[0].GetProperty("frame_auc_micro").GetDouble(), 4);
+            // Each scene learned from its own folder: 01 alone, then 02 + 03.
+            Assert.Equal(Directory.GetFiles(Path.Combine(train, "a", "01"), "*.jpg").Length, scenes[0].GetProperty("train_frames").GetInt64());
+            Assert.Equal(2, scenes[1].GetProperty("train_clips").GetInt32());
+        }
+        Assert.True(File.Exists(Path.Combine(outDir, "clip_a_01.jpg")));
+
+        // A scene without a train folder of its name is a usage error naming the folder.
+        Directory.Delete(Path.Combine(train, "b"), true);
+        var e = Assert.Throws<UsageException>(() => EvalCommand.Run(new CommandLine(Args(), new HashSet<string>()), Logs));
+        Assert.Contains(Path.Combine(train, "b"), e.Message);
+    }
+
     [RequiresSharedDataFact("ped2/training/01")]
     public void Learn_writes_a_profile_tied_to_the_model_and_refuses_it_for_another_model()
     {
@@ -84,13 +145,17 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         Assert.Equal(loaded.ProfileLength, profile.Mean.Length);
         Assert.All(profile.Var, v => Assert.True(v >= 0));
         Assert.Contains(profile.Mean, m => m != 0);
+        // 120 frames are too few to hold footage out: the calibration says so and keeps the default threshold.
+        Assert.Equal(loaded.D, profile.Calibration.FeatureScale.Length);
+        Assert.False(profile.Calibration.HeldOut);
+        Assert.Equal(Monitoring.Analysis.ProfileCalibration.FallbackThreshold, profile.Calibration.MapThreshold);
 
         // A profile learned with another model (another hash) is refused, naming the fix.
         var foreign = new NormalityProfile
         {
             CameraId = profile.CameraId, ModelSha256 = new string('0', 64), ModelVersion = "other-1", D = profile.D,
             CellsH = profile.CellsH, CellsW = profile.CellsW, Frames = profile.Frames, CreatedUtc = profile.CreatedUtc,
-            Source = profile.Source, Mean = profile.Mean, Var = profile.Var,
+            Source = profile.Source, Mean = profile.Mean, Var = profile.Var, Calibration = profile.Calibration,
         };
         var e = Assert.Throws<ProfileException>(() => foreign.EnsureMatches(loaded, "walkway.profile.json"));
         Assert.Contains("monitoring learn --camera walkway", e.Message);

@@ -1,4 +1,4 @@
-// Extraction logic is tested at threshold 0.5 (the synthetic maps are drawn for it); the product default is 0.9.
+// Extraction logic is tested at threshold 0.5 (the synthetic maps are drawn for it); the product default is the threshold the camera's profile derived.
 using Monitoring.Regions;
 
 namespace Monitoring.Tests.Regions;
@@ -121,5 +121,33 @@ public class RegionExtractorTests
         Assert.Contains(errors, e => e.StartsWith("alerts.regions.threshold", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("alerts.regions.zones[0].name", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("alerts.regions.zones[0].points", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_a_configured_threshold_the_profiles_threshold_cuts_and_a_configured_one_or_a_zones_overrides_it()
+    {
+        var map = SyntheticMaps.FromRows(
+            "66......",
+            "66......",
+            "......88",
+            "......88");
+        FrameAnalysis Frame(float? profileThreshold) => SyntheticMaps.Frame(map, 8, 4, 800, 400) with { ProfileThreshold = profileThreshold };
+
+        // The profile derived 0.7: only the 0.8 blob. A later profile (after auto-learning) with 0.5: both.
+        var byProfile = new RegionExtractor(new RegionOptions());
+        Assert.Single(byProfile.Extract(Frame(0.7f)));
+        Assert.Equal(0.7f, byProfile.Threshold);
+        Assert.Equal(2, byProfile.Extract(Frame(0.5f)).Count);
+        // No profile threshold at all (a frame made outside the analyser): the product default 0.9 - nothing here.
+        Assert.Empty(byProfile.Extract(Frame(null)));
+        Assert.Equal(RegionOptions.DefaultThreshold, byProfile.Threshold);
+
+        // A configured camera threshold wins over the profile's; a zone's threshold wins inside the zone.
+        Assert.Empty(new RegionExtractor(new RegionOptions { Threshold = 0.85f }).Extract(Frame(0.5f)));
+        var zoned = new RegionExtractor(new RegionOptions { Zones = [new ZoneOptions { Name = "door", Threshold = 0.55f, Points = SyntheticMaps.Rect(0, 0, 250, 250) }] });
+        var regions = zoned.Extract(Frame(0.7f));
+        Assert.Equal(2, regions.Count);
+        Assert.Equal("door", regions[0].Zone);
+        Assert.Null(regions[1].Zone);
     }
 }

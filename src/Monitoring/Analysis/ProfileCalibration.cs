@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace Monitoring.Analysis;
+
+/// <summary>
+/// What makes the same model mean the same thing on any camera (decision 0014), learned by <c>learn</c> from the
+/// camera's own normal footage, without labels:
+/// <list type="bullet">
+/// <item><see cref="FeatureScale"/>: per feature channel, the spread of the model's features on this camera. The
+/// model's distance is taken in these units: the daemon feeds <c>profile_var</c> = per-cell variance +
+/// eps·(scale² − 1), so the graph's <c>(f − mean)² / (var + eps)</c> becomes
+/// <c>((f − mean)/scale)² / (var/scale² + eps)</c>, the per-camera standardised distance.</item>
+/// <item><see cref="MapThreshold"/>: the region threshold (on <c>anomaly_map</c>) at which at most
+/// <see cref="TargetFalseAlarmRate"/> of the camera's normal frames would have a cell above it, measured on
+/// held-out footage (each fifth of the learned frames scored against a profile of the other four fifths) with an
+/// exponential fit of the tail, so a rate below one in the number of learned frames is still estimated; the
+/// largest of the five fifths' thresholds, so it holds for each stretch of the footage, not only on average.</item>
+/// <item><see cref="ScoreQuantiles"/>: the distribution of the held-out normal frame scores, so a frame score can
+/// be read as a tail probability of this camera's normal footage (<see cref="TailProbability"/>).</item>
+/// </list>
+/// </summary>
+public sealed record ProfileCalibration
+{
+    /// <summary>Learned frames below which the calibration cannot hold footage out: the threshold falls back to <see cref="FallbackThreshold"/>.</summary>
+    public const int MinHeldOutFrames = 250;
+    /// <summary>The region threshold used when the camera's footage was too short to derive one (the model's default).</summary>
+    public const float FallbackThreshold = 0.9f;
+    /// <summary>Alerting frames per normal frame the threshold is derived for unless the camera says otherwise.</summary>
+    public const double DefaultFalseAlarmRate = 0.001;
+    /// <summary>The share of the highest values the exponential tail is fitted to.</summary>
+    public const double TailShare = 0.05;
+
+    public required float[] FeatureScale { get; init; }
+    /// <summary>The model's variance floor (metadata <c>calibration.eps</c>), needed to form the fed variance.</summary>
+    public required float VarianceEps { get; init; }
+    public required double TargetFalseAlarmRate { get; init; }
+    public required float MapThreshold { get; init; }
+    /// <summary>Frames scored for the calibration (learned frames after each run's first T−1, capped).</summary>
+    public required long Frames { get; init; }
+    /// <summary>True when the frames were scored against profiles that did not see them; false below <see cref="MinHeldOutFrames"/>.</summary>
+    public required bool HeldOut { get; init; }
+    /// <summary>Share of the calibration frames with a cell at or above <see cref="MapThreshold"/>.</summary>
+    public required double AlertingFrameRate { get; init; }
+    /// <summary>The 0th, 1st, … 100th percentile of the calibration frames' frame score (empty when the model has no head).</summary>
+    public required float[] ScoreQuantiles { get; init; }
+    /// <summary>Mean excess of the frame scores above their 95th percentile (the exponential tail's scale).</summary>
+    public required float ScoreTailMean { get; init; }
+
+    /// <summary>
+    /// The share of this camera's normal frames whose frame score is at least <paramref name="frameScore"/>: from the
+    /// percentiles up to the 95th, from the fitted exponential tail above it. NaN when there is no distribution.
+    /// </summary>
+    public double TailProbability(double frameScore)
+    {
+        var q = ScoreQuantiles;
+        if (q.Length != 101) return double.NaN;
+        var u = q[95];
+        if (frameScore > u)
+            return ScoreTailMean > 0 ? TailShare * Math.Exp(-(frameScore - u) / ScoreTailMean) : 0;
+        if (frameScore <= q[0]) return 1;
+        var i = 0;
+        while (i < 95 && q[i + 1] < frameScore) i++;
+        var span = q[i + 1] - q[i];
+        var cdf = (i + (span > 0 ? (frameScore - q[i]) / span : 1)) / 100.0;
+        return 1 - cdf;
+    }
+
+    /// <summary><see cref="TailProbability"/>, or null when the profile has no frame-score distribution.</summary>
+    public double? TailProbabilityOrNull(double frameScore) => TailProbability(frameScore) is var p && double.IsNaN(p) ? null : p;
+
+    /// <summary>One line for logs and <c>learn</c>'s output.</summary>
+    public string Describe()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var basis = HeldOut
+            ? string.Create(c, $"{AlertingFrameRate * 100:0.##} % of {Frames} held-out learned frames reach it")
+            : string.Create(c, $"fallback: only {Frames} frames learned, a held-out calibration needs {MinHeldOutFrames}");
+        return string.Create(c, $"threshold {MapThreshold:0.####} for {TargetFalseAlarmRate * 1000:0.###} alerting frame(s) per 1,000 normal frames ({basis}); ") +
+               "feature scale " + string.Join(" ", FeatureScale.Select(s => s.ToString("0.###", c)));
+    }
+
+    /// <summary>The per-cell variance as the model is fed it: <c>var + eps·(scale² − 1)</c> per channel.</summary>
+    public float[] FedVariance(float[] var, int cells)
+    {
+        var fed = new float[var.Length];
+        for (var i = 0; i < var.Length; i++)
+        {
+            var s = FeatureScale[i / cells];
+            fed[i] = var[i] + VarianceEps * (s * s - 1f);
+        }
+        return fed;
+    }
+}
