@@ -171,11 +171,12 @@ public sealed class ProfileBuilder
         double alerting;
         if (heldOut && peaks.Count > 0)
         {
-            // The threshold must hold for every fifth of the footage, not only on average: the largest of the folds' own.
+            // The threshold must hold for every fifth of the footage, not only on average: the largest of the folds' own,
+            // each aimed at a tenth of the target so that it still holds on footage busier than the learned stretch.
             var at = Enumerable.Range(0, Folds)
                 .Select(k => peaks.Where((_, i) => peakFold[i] == k).ToList())
                 .Where(p => p.Count > 0)
-                .Max(p => UpperTail(p, falseAlarmRate));
+                .Max(p => UpperTail(p, falseAlarmRate / ProfileCalibration.SafetyFactor));
             threshold = Math.Clamp(head.Map(at), 1e-4f, 1f);
             alerting = peaks.Count(p => head.Map(p) >= threshold) / (double)peaks.Count;
         }

@@ -54,7 +54,8 @@ public static class EvalCommand
             foreach (var scene in report.Scenes)
                 Console.WriteLine($"scene {scene.Name}: frame_auc_micro={Fmt(scene.FrameAucMicro)} frame_auc_clipnorm={Fmt(scene.FrameAucClipNorm)} " +
                                   $"threshold={scene.Calibration.MapThreshold.ToString("0.0000", CultureInfo.InvariantCulture)} " +
-                                  $"false_alarm_frames={scene.FalseAlarms.Alerting}/{scene.FalseAlarms.Normal} learned={scene.TrainFrames}");
+                                  $"false_alarm_frames={scene.FalseAlarms.Alerting}/{scene.FalseAlarms.Normal}" +
+                                  NormalClips(scene) + $" learned={scene.TrainFrames}");
         Console.WriteLine($"learn: {report.TrainFrames} frames from {report.TrainClips} clips in {report.LearnSeconds:0.0} s ({report.TrainFrames / report.LearnSeconds:0} frames/s)");
         Console.WriteLine($"score: {report.TestFrames} frames from {report.TestClips} clips in {report.ScoreSeconds:0.0} s ({report.TestFrames / report.ScoreSeconds:0} frames/s)");
         Console.WriteLine($"frame_auc_micro={Fmt(report.FrameAucMicro)}");
@@ -67,12 +68,16 @@ public static class EvalCommand
         {
             var scene = report.Scenes[0];
             Console.WriteLine($"threshold={scene.Calibration.MapThreshold.ToString("0.0000", CultureInfo.InvariantCulture)} ({scene.Calibration.Describe()})");
-            Console.WriteLine($"false_alarm_frames={scene.FalseAlarms.Alerting}/{scene.FalseAlarms.Normal}");
+            Console.WriteLine($"false_alarm_frames={scene.FalseAlarms.Alerting}/{scene.FalseAlarms.Normal}{NormalClips(scene)}");
         }
 
         if (outDir is not null) WriteOutputs(report, outDir, model.CellsW, model.CellsH);
         return 0;
     }
+
+    /// <summary>" false_alarm_frames_normal_clips=a/b" when the scene has clips without any abnormal frame, else "".</summary>
+    private static string NormalClips(Evaluator.SceneResult scene) =>
+        scene.FalseAlarmsInNormalClips is { Normal: > 0 } f ? $" false_alarm_frames_normal_clips={f.Alerting}/{f.Normal}" : "";
 
     /// <summary>NaN (no abnormal or no normal frame: AUC undefined) is written as null; JSON has no NaN.</summary>
     private static double? OrNull(double v) => double.IsNaN(v) ? null : v;
@@ -94,6 +99,7 @@ public static class EvalCommand
                 name = s.Name, train_clips = s.TrainClips, train_frames = s.TrainFrames, learn_seconds = s.LearnSeconds,
                 frame_auc_micro = OrNull(s.FrameAucMicro), frame_auc_clipnorm = OrNull(s.FrameAucClipNorm),
                 threshold = s.Calibration.MapThreshold, false_alarm_frames = s.FalseAlarms.Alerting, normal_frames = s.FalseAlarms.Normal,
+                false_alarm_frames_normal_clips = s.FalseAlarmsInNormalClips.Alerting, normal_clip_frames = s.FalseAlarmsInNormalClips.Normal,
                 calibration = new
                 {
                     feature_scale = s.Calibration.FeatureScale, target_false_alarm_rate = s.Calibration.TargetFalseAlarmRate,

@@ -31,20 +31,22 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         IReadOnlyList<ClipResult> Clips, double FrameAucMicro, double FrameAucClipNorm)
     {
         /// <summary>Normal test frames (after the warm-up) with a cell at or above the derived threshold, and all normal test frames.</summary>
-        public (long Alerting, long Normal) FalseAlarms
+        public (long Alerting, long Normal) FalseAlarms => CountFalseAlarms(Clips);
+
+        /// <summary>The same over the clips without any abnormal frame only (unseen normal footage, away from any anomaly).</summary>
+        public (long Alerting, long Normal) FalseAlarmsInNormalClips => CountFalseAlarms(Clips.Where(c => !c.Labels.Any(l => l)));
+
+        private (long Alerting, long Normal) CountFalseAlarms(IEnumerable<ClipResult> clips)
         {
-            get
-            {
-                long alerting = 0, normal = 0;
-                foreach (var c in Clips)
-                    for (var i = 0; i < c.Labels.Length; i++)
-                    {
-                        if (c.Labels[i] || c.WarmingUp[i]) continue;
-                        normal++;
-                        if (c.MapPeaks[i] >= Calibration.MapThreshold) alerting++;
-                    }
-                return (alerting, normal);
-            }
+            long alerting = 0, normal = 0;
+            foreach (var c in clips)
+                for (var i = 0; i < c.Labels.Length; i++)
+                {
+                    if (c.Labels[i] || c.WarmingUp[i]) continue;
+                    normal++;
+                    if (c.MapPeaks[i] >= Calibration.MapThreshold) alerting++;
+                }
+            return (alerting, normal);
         }
     }
 

@@ -36,15 +36,17 @@ public sealed class ProfileCalibrationTests
         var builder = new ProfileBuilder(model);
         for (var run = 0; run < 5; run++)
             for (var f = 0; f < 200; f++) builder.Add(Frame(), run);
-        var profile = builder.Build("cam", model, "synthetic", 0.01);
+        // Target 0.1: the threshold aims at a tenth of it (ProfileCalibration.SafetyFactor), so about 1 % of fresh frames.
+        var profile = builder.Build("cam", model, "synthetic", 0.1);
         var cal = profile.Calibration;
         Assert.True(cal.HeldOut);
         Assert.Equal(1000 - 5 * (model.T - 1), cal.Frames);
         Assert.InRange(cal.FeatureScale[0], 2.8f, 3.3f);
         Assert.InRange(cal.FeatureScale[1], 0.9f, 1.2f);
-        Assert.InRange(cal.AlertingFrameRate, 0, 0.01);
+        Assert.InRange(cal.AlertingFrameRate, 0, 0.1 / ProfileCalibration.SafetyFactor);
 
-        // Fresh frames of the same camera, scored by the graph's head with the fed variance: about 1 % reach it.
+        // Fresh frames of the same camera, scored by the graph's head with the fed variance: about 1 % reach it (well
+        // within the target, and not so conservative that nothing does).
         var mean = profile.Mean.Select(v => (double)v).ToArray();
         var fed = profile.FedVar.Select(v => (double)v).ToArray();
         var s = new float[cells];
