@@ -93,7 +93,7 @@ public sealed class Analyzer
                     // Results come in the order the frames were pushed, so each camera's smoother stays causal.
                     var frameScore = cam.Smoother.Add(batch.Score[i], restart);
                     var result = new AnalyzedFrame(frame, frameScore, batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
-                        cam.Profile?.Version ?? "learning") 
+                        cam.Profile?.Version ?? "learning")
                     {
                         WarmingUp = warmingUp,
                         ProfileThreshold = cam.Profile?.Calibration.MapThreshold,
