@@ -3,7 +3,7 @@
 #
 #   ./build.sh demo    set up everything, then run the daemon once over the bundled demo config
 #   ./build.sh test    set up everything, then run the whole test suite
-#   ./build.sh setup   only the set-up (apt packages, ONNX Runtime, OpenCV shim, dotnet build)
+#   ./build.sh setup   only the set-up (apt packages, OpenCV shim, dotnet build with its NuGet packages)
 #   ./build.sh train   install the training tools and train + export the model (models/training)
 #
 # Every step is idempotent: a second run skips what is already done.
@@ -12,8 +12,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 NATIVE="$ROOT/.native"
 LIB="$NATIVE/lib"
-ORT_VERSION="1.30.0"
-CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/monitoring"
 CONFIG="${CONFIG:-Release}"
 
 log() { printf '[build] %s\n' "$*" >&2; }
@@ -33,29 +31,11 @@ apt_install() {
 
 setup_packages() {
   # Build: C++ toolchain and OpenCV 4.6 for the shim. Runtime demo clip: opencv-doc (vtest.avi).
-  # npm: fetches ONNX Runtime's native library. GStreamer RTSP server + ffmpeg: the tests' loopback cameras.
+  # GStreamer RTSP server + ffmpeg: the tests' loopback cameras. ONNX Runtime comes from NuGet with the build.
   apt_install ca-certificates g++ make cmake pkg-config libopencv-dev opencv-doc \
     python3 python3-gi gir1.2-gst-rtsp-server-1.0 python3-gst-1.0 \
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-libav \
     ffmpeg
-  # Node.js images often ship npm with nodejs (NodeSource); Debian's own npm only where it is missing.
-  command -v npm >/dev/null 2>&1 || apt_install npm
-}
-
-setup_onnxruntime() {
-  local so="$LIB/libonnxruntime.so.1"
-  if [ -f "$so" ]; then return; fi
-  mkdir -p "$CACHE" "$LIB"
-  local tgz="$CACHE/onnxruntime-node-$ORT_VERSION.tgz"
-  if [ ! -f "$tgz" ]; then
-    log "fetching ONNX Runtime $ORT_VERSION (npm package onnxruntime-node, ~113 MB, cached in $CACHE)"
-    (cd "$CACHE" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null)
-  fi
-  local tmp; tmp="$(mktemp -d)"
-  tar -xzf "$tgz" -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-  install -m 0755 "$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1" "$so"
-  rm -rf "$tmp"
-  log "ONNX Runtime $ORT_VERSION -> $so"
 }
 
 setup_shim() {
@@ -77,7 +57,6 @@ setup_dotnet() {
 
 setup() {
   setup_packages
-  setup_onnxruntime
   setup_shim
   setup_dotnet
 }

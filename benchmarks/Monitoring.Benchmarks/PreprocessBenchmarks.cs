@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Monitoring.Analysis;
 using Monitoring.Cli;
-using Monitoring.Native.Onnx;
+using Monitoring.Inference;
 
 namespace Monitoring.Benchmarks;
 

@@ -69,7 +69,7 @@ public static class Program
                 case "version":
                     Console.WriteLine($"monitoring {typeof(Program).Assembly.GetName().Version}");
                     Console.WriteLine($"OpenCV {Native.OpenCv.OpenCvRuntime.Version}");
-                    Console.WriteLine($"ONNX Runtime {Native.Onnx.OnnxRuntime.Version}");
+                    Console.WriteLine($"ONNX Runtime {Inference.OnnxRuntimeInfo.Version}");
                     return 0;
                 case "help":
                     Console.WriteLine(Usage);
@@ -90,7 +90,7 @@ public static class Program
             return 2;
         }
         catch (Exception e) when (e is NativeLibraryMissingException or ModelContractException or ProfileException or FileNotFoundException
-                                       or Native.OpenCv.CaptureException or Native.Onnx.OnnxRuntimeException or InvalidDataException)
+                                       or Native.OpenCv.CaptureException or Inference.InferenceException or InvalidDataException)
         {
             Console.Error.WriteLine($"monitoring {cl.Command}: {e.Message}");
             return 1;

@@ -1,25 +1,31 @@
+using Monitoring.Inference;
+
 namespace Monitoring.Analysis;
 
 /// <summary>
-/// Pre-allocated input and output buffers for up to <see cref="Capacity"/> frames of any cameras.
-/// Reused call after call: no per-frame allocation of tensor data.
+/// Pre-allocated input and output buffers for up to <see cref="Capacity"/> frames of any cameras, on the pinned
+/// object heap, bound once per batch size to the model's session: a run allocates nothing. Dispose it to release
+/// the bindings (the model's session outlives it).
 /// </summary>
-public sealed class AnalysisBatch
+public sealed class AnalysisBatch : IDisposable
 {
     private readonly AnomalyModel _model;
+    private readonly OnnxBinding?[] _bindings;   // by batch size; slot 0 unused
+    private bool _disposed;
 
     internal AnalysisBatch(AnomalyModel model, int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _model = model;
         Capacity = capacity;
-        Frames = new float[capacity * model.FrameInputLength];
-        ProfileMean = new float[capacity * model.ProfileLength];
-        ProfileVar = new float[capacity * model.ProfileLength];
-        Features = new float[capacity * model.ProfileLength];
-        AnomalyMap = new float[capacity * model.Cells];
-        Attention = new float[capacity * model.Cells];
-        Score = new float[capacity];
+        Frames = Pinned(capacity * model.FrameInputLength);
+        ProfileMean = Pinned(capacity * model.ProfileLength);
+        ProfileVar = Pinned(capacity * model.ProfileLength);
+        Features = Pinned(capacity * model.ProfileLength);
+        AnomalyMap = Pinned(capacity * model.Cells);
+        Attention = Pinned(capacity * model.Cells);
+        Score = Pinned(capacity);
+        _bindings = new OnnxBinding?[capacity + 1];
         // A neutral profile for learning: mean 0, variance 1.
         Array.Fill(ProfileVar, 1f);
     }
@@ -35,6 +41,25 @@ public sealed class AnalysisBatch
     public float[] Score { get; }
 
     public void Clear() => Count = 0;
+
+    /// <summary>The buffers' first <paramref name="count"/> entries bound to the model (made on first use).</summary>
+    internal OnnxBinding BindingFor(int count)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _bindings[count] ??= _model.Bind(this, count);
+    }
+
+    public void Dispose()
+    {
+        for (var i = 1; i < _bindings.Length; i++)
+        {
+            _bindings[i]?.Dispose();
+            _bindings[i] = null;
+        }
+        _disposed = true;
+    }
+
+    private static float[] Pinned(int length) => GC.AllocateArray<float>(length, pinned: true);
 
     /// <summary>Appends a camera's window and profile (null = neutral profile, used while learning). Returns the slot.</summary>
     public int Add(FrameWindow window, NormalityProfile? profile)

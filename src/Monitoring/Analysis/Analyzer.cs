@@ -39,7 +39,7 @@ public sealed class Analyzer
 
     private async Task Loop(CancellationToken stop)
     {
-        var batch = _model.CreateBatch(_modelOptions.MaxBatchSize);
+        using var batch = _model.CreateBatch(_modelOptions.MaxBatchSize);
         var members = new (CameraAnalysisState Camera, Frame Frame, bool WarmingUp, bool Restart)[batch.Capacity];
         var rr = 0;
         try

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using Monitoring.Native.Onnx;
+using Monitoring.Inference;
 
 namespace Monitoring.Analysis;
 
@@ -100,11 +100,17 @@ public sealed class AnomalyModel : IDisposable
             $"model '{path}': metadata score_window is '{text}', expected a whole number of frames from 1 to 1000; re-export the model (models/training/export.py)");
     }
 
-    /// <summary>Runs the model on the first <see cref="AnalysisBatch.Count"/> entries of <paramref name="batch"/>.</summary>
+    /// <summary>Runs the model on the first <see cref="AnalysisBatch.Count"/> entries of <paramref name="batch"/>
+    /// (through the batch's binding for that count: no allocation).</summary>
     public void Run(AnalysisBatch batch)
     {
         var n = batch.Count;
         if (n == 0) return;
+        batch.BindingFor(n).Run();
+    }
+
+    internal OnnxBinding Bind(AnalysisBatch batch, int n)
+    {
         ReadOnlySpan<NamedTensor> inputs =
         [
             new(FramesInput, batch.Frames.AsMemory(0, n * FrameInputLength), [n, T, H, W]),
@@ -118,7 +124,7 @@ public sealed class AnomalyModel : IDisposable
             new(AttentionOutput, batch.Attention.AsMemory(0, n * Cells), [n, 1, CellsH, CellsW]),
             new(ScoreOutput, batch.Score.AsMemory(0, n), [n]),
         ];
-        _session.Run(inputs, outputs);
+        return _session.Bind(inputs, outputs);
     }
 
     public void Dispose() => _session.Dispose();
@@ -130,8 +136,8 @@ public sealed class AnomalyModel : IDisposable
             if (t.Name != name) continue;
             if (t.Shape.Length != rank)
                 throw new ModelContractException($"Model '{path}': tensor '{name}' has rank {t.Shape.Length}, the contract (models/README.md) wants rank {rank}.");
-            if (t.ElementType != TensorElementType.Float)
-                throw new ModelContractException($"Model '{path}': tensor '{name}' is {t.ElementType}, the contract wants float32.");
+            if (!t.IsFloatTensor)
+                throw new ModelContractException($"Model '{path}': tensor '{name}' is {(t.IsTensor ? t.ElementType.ToString() : "not a tensor")}, the contract wants float32.");
             return t;
         }
         throw new ModelContractException(

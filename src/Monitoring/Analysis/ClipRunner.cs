@@ -24,7 +24,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         try
         {
             foreach (var uri in uris) clips.Add(new ClipState(uri, model, analysisFps, sourceFps));
-            var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
+            using var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
             var pending = new List<(int Clip, long Frame, bool Restart)>(batch.Capacity);
             long analysed = 0;
             var active = Enumerable.Range(0, clips.Count).ToList();

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
 using Monitoring.Cli;
 using Monitoring.Hosting;
-using Monitoring.Native.Onnx;
+using Monitoring.Inference;
 using Monitoring.Native.OpenCv;
 using Serilog.Extensions.Logging;
 
@@ -198,7 +198,7 @@ public static class BenchCommand
         var memKb = long.TryParse(Read("/proc/meminfo", "MemTotal", "0").Split(' ')[0], CultureInfo.InvariantCulture, out var kb) ? kb : 0;
         return new MachineInfo(Read("/proc/cpuinfo", "model name", RuntimeInformation.ProcessArchitecture.ToString()), Environment.ProcessorCount,
             memKb * 1024, Read("/etc/os-release", "PRETTY_NAME=", RuntimeInformation.OSDescription), RuntimeInformation.FrameworkDescription,
-            OpenCvRuntime.Version, OnnxRuntime.Version,
+            OpenCvRuntime.Version, OnnxRuntimeInfo.Version,
             $"{(GCSettings.IsServerGC ? "server" : "workstation")}, {GCSettings.LatencyMode}");
     }
 }

@@ -9,7 +9,7 @@ public static class ModelProbe
 {
     public static ModelResult Run(AnomalyModel model, string clip, int batchSize, int intraOpThreads, double seconds)
     {
-        var batch = model.CreateBatch(batchSize);
+        using var batch = model.CreateBatch(batchSize);
         var window = new FrameWindow(model.T, model.H, model.W);
         var grey = new byte[model.H * model.W];
         using (var cap = VideoCapture.Open(clip))

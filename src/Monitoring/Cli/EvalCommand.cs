@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
 using Monitoring.Evaluation;
-using Monitoring.Native.Onnx;
+using Monitoring.Inference;
 using Monitoring.Native.OpenCv;
 
 namespace Monitoring.Cli;

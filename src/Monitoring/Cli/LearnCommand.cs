@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
 using Monitoring.Configuration;
-using Monitoring.Native.Onnx;
+using Monitoring.Inference;
 using Monitoring.Native.OpenCv;
 
 namespace Monitoring.Cli;

@@ -1,4 +1,4 @@
-using Monitoring.Native.Onnx;
+using Monitoring.Inference;
 
 namespace Monitoring.Configuration;
 
@@ -85,7 +85,7 @@ public sealed class ModelOptions
 
 public sealed class NativeOptions
 {
-    /// <summary>A folder holding libmonitoring_cvshim.so and libonnxruntime.so.1, searched first.</summary>
+    /// <summary>A folder holding libmonitoring_cvshim.so, searched first (ONNX Runtime comes with its NuGet package).</summary>
     public string? LibraryDir { get; set; }
 }
 

@@ -8,7 +8,7 @@ using Monitoring.Analysis;
 using Monitoring.Cli;
 using Monitoring.Configuration;
 using Monitoring.Native;
-using Monitoring.Native.Onnx;
+using Monitoring.Inference;
 using Serilog.Extensions.Logging;
 
 namespace Monitoring.Hosting;

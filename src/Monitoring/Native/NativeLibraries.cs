@@ -3,13 +3,12 @@ using System.Runtime.InteropServices;
 
 namespace Monitoring.Native;
 
-/// <summary>The native libraries Monitoring binds itself (see docs/decisions/0001-own-native-bindings.md).</summary>
+/// <summary>The native libraries Monitoring binds itself (see docs/decisions/0016-named-packages.md); ONNX Runtime
+/// comes with its NuGet package and is not one of them.</summary>
 public enum NativeLib
 {
     /// <summary>Our OpenCV 4.6 shim, built from src/native/cvshim by ./build.sh setup.</summary>
     CvShim,
-    /// <summary>ONNX Runtime's C API library (linux-x64, from the npm package onnxruntime-node).</summary>
-    OnnxRuntime,
 }
 
 /// <summary>Thrown when a native library cannot be found or loaded; the message names the file and the fix.</summary>
@@ -38,7 +37,6 @@ public static class NativeLibraries
     public static string FileName(NativeLib lib) => lib switch
     {
         NativeLib.CvShim => "libmonitoring_cvshim.so",
-        NativeLib.OnnxRuntime => "libonnxruntime.so.1",
         _ => throw new ArgumentOutOfRangeException(nameof(lib)),
     };
 
@@ -46,8 +44,6 @@ public static class NativeLibraries
     {
         NativeLib.CvShim =>
             "Build it with `./build.sh setup` (installs libopencv-dev and builds src/native/cvshim into .native/lib)",
-        NativeLib.OnnxRuntime =>
-            "Install it with `./build.sh setup` (fetches onnxruntime-node@1.30.0 from the npm registry into .native/lib)",
         _ => throw new ArgumentOutOfRangeException(nameof(lib)),
     };
 

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Monitoring.Analysis;
-using Monitoring.Native.Onnx;
+using Monitoring.Inference;
 using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Analysis;
@@ -41,7 +41,7 @@ public sealed class ModelReferenceTests
         Assert.Equal([n, model.T, model.H, model.W], t["frames"].Shape);
         Assert.Equal([n, model.D, model.CellsH, model.CellsW], t["profile_mean"].Shape);
 
-        var batch = model.CreateBatch(n);
+        using var batch = model.CreateBatch(n);
         for (var i = 0; i < n; i++)
         {
             // Feed the reference window frame by frame through a FrameWindow, as the daemon does, then overwrite

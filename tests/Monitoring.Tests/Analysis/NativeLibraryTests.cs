@@ -5,7 +5,6 @@ namespace Monitoring.Tests.Analysis;
 public sealed class NativeLibraryTests
 {
     [Theory]
-    [InlineData(NativeLib.OnnxRuntime, "libonnxruntime.so.1")]
     [InlineData(NativeLib.CvShim, "libmonitoring_cvshim.so")]
     public void A_missing_library_names_the_file_the_folders_and_the_install_command(NativeLib lib, string file)
     {
@@ -27,7 +26,7 @@ public sealed class NativeLibraryTests
     [Fact]
     public void The_installed_libraries_are_found_where_build_sh_puts_them()
     {
-        foreach (var lib in new[] { NativeLib.OnnxRuntime, NativeLib.CvShim })
+        foreach (var lib in new[] { NativeLib.CvShim })
         {
             var path = NativeLibraries.Locate(lib, NativeLibraries.SearchDirectories());
             Assert.True(File.Exists(path));

@@ -1,5 +1,5 @@
 using Monitoring.Analysis;
-using Monitoring.Native.Onnx;
+using Monitoring.Inference;
 using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Analysis;

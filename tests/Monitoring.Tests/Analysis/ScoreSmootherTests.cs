@@ -91,7 +91,7 @@ public sealed class ClipRunnerFrameScoreTests
     public void Clip_runner_hands_out_the_causal_mean_of_the_models_scores_per_clip()
     {
         using var model = AnomalyModel.Load(Path.Combine(TestSupport.OnnxTestPaths.RepoRoot, "models", "anomaly.onnx"),
-            Monitoring.Native.Onnx.OnnxSessionOptions.Cpu);
+            Monitoring.Inference.OnnxSessionOptions.Cpu);
         Assert.True(model.ScoreWindow > 1, "the bundled model averages its score over several frames (metadata score_window)");
         var clip = TestSupport.TestClips.VTest(3);
         // Two copies of the clip batched together: each keeps its own causal window and mean.

@@ -41,8 +41,8 @@ public sealed class BenchCommandTests : IDisposable
     {
         var path = Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx");
         using var model = Monitoring.Analysis.AnomalyModel.Load(path,
-            new Monitoring.Native.Onnx.OnnxSessionOptions(Monitoring.Native.Onnx.ExecutionProvider.Cpu, IntraOpSpinning: false));
-        var batch = model.CreateBatch(2);
+            new Monitoring.Inference.OnnxSessionOptions(Monitoring.Inference.ExecutionProvider.Cpu, IntraOpSpinning: false));
+        using var batch = model.CreateBatch(2);
         var window = new Monitoring.Analysis.FrameWindow(model.T, model.H, model.W);
         window.Push(new byte[model.H * model.W]);
         batch.Add(window, null);

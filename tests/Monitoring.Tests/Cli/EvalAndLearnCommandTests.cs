@@ -140,7 +140,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         Assert.Equal(0, rc);
         var profile = NormalityProfile.Load(Path.Combine(_dir, "walkway.profile.json"));
         Assert.Equal(120, profile.Frames);
-        using var loaded = AnomalyModel.Load(model, Native.Onnx.OnnxSessionOptions.Cpu);
+        using var loaded = AnomalyModel.Load(model, Inference.OnnxSessionOptions.Cpu);
         profile.EnsureMatches(loaded, "walkway.profile.json");
         Assert.Equal(loaded.ProfileLength, profile.Mean.Length);
         Assert.All(profile.Var, v => Assert.True(v >= 0));

@@ -1,4 +1,4 @@
-namespace Monitoring.Native.Onnx;
+namespace Monitoring.Inference;
 
 /// <summary>Where a session runs (config <c>provider</c>: <c>auto</c> | <c>cpu</c> | <c>cuda</c>).</summary>
 public enum ExecutionProvider

@@ -1,7 +1,7 @@
-namespace Monitoring.Native.Onnx;
+namespace Monitoring.Inference;
 
 /// <summary>ONNX Runtime's <c>OrtErrorCode</c> (values as in onnxruntime_c_api.h).</summary>
-public enum OrtErrorCode
+public enum ErrorCode
 {
     Ok = 0,
     Fail = 1,

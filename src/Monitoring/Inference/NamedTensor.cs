@@ -1,4 +1,4 @@
-namespace Monitoring.Native.Onnx;
+namespace Monitoring.Inference;
 
 /// <summary>
 /// A caller-owned float32 tensor for <see cref="OnnxSession.Run"/>: <paramref name="Data"/> holds exactly

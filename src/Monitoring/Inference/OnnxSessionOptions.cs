@@ -1,4 +1,6 @@
-namespace Monitoring.Native.Onnx;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Monitoring.Inference;
 
 /// <summary>How <see cref="OnnxSession.Load"/> sets up a session.</summary>
 /// <param name="Provider">Execution provider; see <see cref="ExecutionProvider"/>.</param>
@@ -12,7 +14,7 @@ public sealed record OnnxSessionOptions(
     ExecutionProvider Provider = ExecutionProvider.Auto,
     int IntraOpThreads = 0,
     int InterOpThreads = 1,
-    GraphOptimization Optimization = GraphOptimization.All,
+    GraphOptimizationLevel Optimization = GraphOptimizationLevel.ORT_ENABLE_ALL,
     int CudaDeviceId = 0,
     bool IntraOpSpinning = true)
 {
