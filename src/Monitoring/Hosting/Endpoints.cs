@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Capture;
+using Prometheus;
 
 namespace Monitoring.Hosting;
 
@@ -23,7 +24,12 @@ public static class Endpoints
                 ? Results.Text("ready\n")
                 : Results.Text(status.PipelineRunning ? $"not ready: {string.Join(", ", waiting)}\n" : "not ready: pipeline not running\n", statusCode: 503);
         });
-        app.MapGet("/metrics", (DaemonStatus status, HttpContext ctx) =>
-            Results.Text(app.Services.GetRequiredService<Observability.PrometheusExporter>().Render(status), "text/plain; version=0.0.4"));
+        // Made now, so the exporter listens to the meter from the start, not from the first scrape.
+        var exporter = app.Services.GetRequiredService<Observability.PrometheusExporter>();
+        app.MapMetrics(settings =>
+        {
+            settings.Registry = exporter.Registry;
+            settings.EnableOpenMetrics = false; // always the Prometheus text format 0.0.4, as before
+        });
     }
 }

@@ -40,6 +40,8 @@ public static class RunCommand
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(model);
         builder.Services.AddSingleton<DaemonStatus>();
+        // This host's own registry (not prometheus-net's static default one, nor its default process/.NET metrics).
+        builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         builder.Services.AddSingleton<Observability.PrometheusExporter>();
         builder.Services.AddSingleton<IAlertStageFactory, AlertStageFactory>();
         builder.Services.AddHostedService<Daemon>();
