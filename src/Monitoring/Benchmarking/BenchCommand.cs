@@ -21,34 +21,66 @@ namespace Monitoring.Benchmarking;
 public static class BenchCommand
 {
     public const string DefaultClip = "/usr/share/doc/opencv-doc/examples/data/vtest.avi";
-    private static readonly int[] DefaultRamp = [1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 32];
+    public static readonly int[] DefaultRamp = [1, 2, 4, 6, 8, 10, 12, 14, 16, 20, 24, 32];
+    public static readonly int[] DefaultThroughputCameras = [1, 2, 4];
+    public static readonly int[] DefaultModelBatches = [1, 4, 8];
 
-    public static async Task<int> RunAsync(CommandLine cl)
+    /// <summary>The command line, as <see cref="Commands"/> parsed it (with its defaults).</summary>
+    public sealed record Arguments
     {
-        var clip = Path.GetFullPath(cl.Get("clip") ?? DefaultClip);
-        var seconds = cl.GetDouble("seconds", 20);
-        var warmup = cl.GetDouble("warmup", Math.Min(4, Math.Max(1, seconds / 2)));
-        var probeSeconds = cl.GetDouble("probe-seconds", Math.Min(5, Math.Max(1, seconds)));
-        var outPath = Path.GetFullPath(cl.Get("out") ?? "out/bench/bench.json");
-        var maxCameras = cl.GetInt("max-cameras", 16);
-        var ramp = ParseList(cl.Get("ramp")) ?? DefaultRamp;
-        var throughputCameras = ParseList(cl.Get("throughput-cameras")) ?? [1, 2, 4];
-        var modelPath = ModelLocator.Find(cl.Get("model"));
-        var threads = cl.GetInt("threads", 0);
-        var provider = new Configuration.ModelOptions { Provider = cl.Get("provider") ?? "cpu" }.ParsedProvider;
-        var modelBatches = ParseList(cl.Get("model-batches")) ?? [1, 4, 8];
-        var batch = cl.GetInt("batch", 8);
-        var batchWait = cl.GetInt("batch-wait", 10);
-        var analysisFps = cl.GetDouble("fps", 10);
-        var only = (cl.Get("only") ?? "decode,model,throughput,ramp").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
-        var soakMinutes = cl.GetDouble("soak-minutes", 0);
-        var soakCameras = cl.GetInt("soak-cameras", 4);
-        var sampleSeconds = cl.GetDouble("sample-seconds", 10);
-        var keepWork = cl.Flag("keep-work");
-        var allocationProfile = cl.Flag("alloc-profile");
-        // As the daemon: spinning off unless asked for (model.intraOpSpinning).
-        var spinning = cl.Flag("spin");
-        cl.EnsureAllUsed();
+        public required string Clip { get; init; }
+        public required double Seconds { get; init; }
+        /// <summary>null: half of <see cref="Seconds"/>, within [1, 4].</summary>
+        public required double? Warmup { get; init; }
+        /// <summary>null: <see cref="Seconds"/>, within [1, 5].</summary>
+        public required double? ProbeSeconds { get; init; }
+        public required string Out { get; init; }
+        public required int MaxCameras { get; init; }
+        public required IReadOnlyList<int> Ramp { get; init; }
+        public required IReadOnlyList<int> ThroughputCameras { get; init; }
+        /// <summary>null: the bundled models/anomaly.onnx (<see cref="ModelLocator"/>).</summary>
+        public required string? Model { get; init; }
+        public required int Threads { get; init; }
+        public required string Provider { get; init; }
+        public required IReadOnlyList<int> ModelBatches { get; init; }
+        public required int Batch { get; init; }
+        public required int BatchWaitMs { get; init; }
+        public required double Fps { get; init; }
+        /// <summary>Comma-separated sections: decode, model, throughput, ramp.</summary>
+        public required string Only { get; init; }
+        public required double SoakMinutes { get; init; }
+        public required int SoakCameras { get; init; }
+        public required double SampleSeconds { get; init; }
+        public required bool KeepWork { get; init; }
+        public required bool AllocationProfile { get; init; }
+        /// <summary>As the daemon: spinning off unless asked for (model.intraOpSpinning).</summary>
+        public required bool Spin { get; init; }
+    }
+
+    public static async Task<int> RunAsync(Arguments a)
+    {
+        var clip = Path.GetFullPath(a.Clip);
+        var seconds = a.Seconds;
+        var warmup = a.Warmup ?? Math.Min(4, Math.Max(1, seconds / 2));
+        var probeSeconds = a.ProbeSeconds ?? Math.Min(5, Math.Max(1, seconds));
+        var outPath = Path.GetFullPath(a.Out);
+        var maxCameras = a.MaxCameras;
+        var ramp = a.Ramp;
+        var throughputCameras = a.ThroughputCameras;
+        var modelPath = ModelLocator.Find(a.Model);
+        var threads = a.Threads;
+        var provider = new Configuration.ModelOptions { Provider = a.Provider }.ParsedProvider;
+        var modelBatches = a.ModelBatches;
+        var batch = a.Batch;
+        var batchWait = a.BatchWaitMs;
+        var analysisFps = a.Fps;
+        var only = a.Only.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        var soakMinutes = a.SoakMinutes;
+        var soakCameras = a.SoakCameras;
+        var sampleSeconds = a.SampleSeconds;
+        var keepWork = a.KeepWork;
+        var allocationProfile = a.AllocationProfile;
+        var spinning = a.Spin;
         if (!File.Exists(clip)) throw new UsageException($"clip '{clip}' does not exist (Debian: apt-get install opencv-doc, or pass --clip)");
         if (seconds <= 0 || warmup < 0 || probeSeconds <= 0) throw new UsageException("--seconds, --probe-seconds must be > 0 and --warmup >= 0");
         if (maxCameras < 1 || batch < 1 || threads < 0 || modelBatches.Any(b => b > 256)) throw new UsageException("--max-cameras and --batch must be >= 1, --threads >= 0, --model-batches <= 256");
@@ -169,10 +201,6 @@ public static class BenchCommand
         }
         builder.Build("bench", model, UriMasking.Mask(clip)).Save(path);
     }
-
-    private static int[]? ParseList(string? s) => s?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-        .Select(x => int.TryParse(x, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : throw new UsageException($"'{x}' in a list is not a positive whole number"))
-        .ToArray();
 
     private static void Say(string line) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");
 

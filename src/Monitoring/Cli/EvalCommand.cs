@@ -15,18 +15,15 @@ namespace Monitoring.Cli;
 /// </summary>
 public static class EvalCommand
 {
-    public static int Run(CommandLine cl, ILoggerFactory logs)
-    {
-        var train = cl.Require("train", "folder of normal clips, e.g. ../shared/datasets/ped2/training");
-        var test = cl.Require("test", "folder of test clips, e.g. ../shared/datasets/ped2/testing");
-        var labelsPath = cl.Require("labels", "frame labels JSON, e.g. ../shared/datasets/ped2/testing/labels.json");
-        var outDir = cl.Get("out");
-        var modelPath = ModelLocator.Find(cl.Get("model"));
-        var batch = cl.GetInt("batch", 8);
-        var threads = cl.GetInt("threads", 0);
-        var provider = cl.Get("provider") ?? "auto";
-        cl.EnsureAllUsed();
+    /// <summary>The command line, as <see cref="Commands"/> parsed it.</summary>
+    /// <param name="Model">null: the bundled models/anomaly.onnx (<see cref="ModelLocator"/>).</param>
+    /// <param name="Threads">ONNX Runtime intra-op threads, 0 for its default.</param>
+    public sealed record Arguments(string Train, string Test, string Labels, string? OutDir, string? Model, int Batch, int Threads, string Provider);
 
+    public static int Run(Arguments a, ILoggerFactory logs)
+    {
+        var (train, test, labelsPath, outDir, _, batch, threads, provider) = a;
+        var modelPath = ModelLocator.Find(a.Model);
         var labels = FrameLabels.Load(labelsPath);
         var log = logs.CreateLogger("eval");
         var session = new OnnxSessionOptions(Provider: new Configuration.ModelOptions { Provider = provider }.ParsedProvider, IntraOpThreads: threads);

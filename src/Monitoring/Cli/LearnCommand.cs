@@ -14,17 +14,16 @@ namespace Monitoring.Cli;
 /// </summary>
 public static class LearnCommand
 {
-    public static int Run(CommandLine cl, ILoggerFactory logs)
-    {
-        var configPath = cl.Get("config") ?? "config/monitoring.json";
-        var cameraId = cl.Require("camera", "the id of the camera in the config");
-        var sources = cl.GetAll("source");
-        var seconds = cl.GetDouble("seconds", 0);
-        var outPath = cl.Get("out");
-        var batch = cl.GetInt("batch", 0);
-        var rate = cl.GetDouble("false-alarm-rate", 0);
-        cl.EnsureAllUsed();
+    /// <summary>The command line, as <see cref="Commands"/> parsed it.</summary>
+    /// <param name="Seconds">0: read the sources to their end.</param>
+    /// <param name="Batch">0: the config's model.maxBatchSize.</param>
+    /// <param name="FalseAlarmRate">0: the camera's falseAlarmRate.</param>
+    public sealed record Arguments(string ConfigPath, string CameraId, IReadOnlyList<string> Sources, double Seconds, string? OutPath, int Batch,
+        double FalseAlarmRate);
 
+    public static int Run(Arguments a, ILoggerFactory logs)
+    {
+        var (configPath, cameraId, sources, seconds, outPath, batch, rate) = a;
         var options = ConfigLoader.Load(configPath);
         var camera = options.Cameras.FirstOrDefault(c => c.Id == cameraId)
             ?? throw new UsageException($"camera '{cameraId}' is not in {configPath} (cameras: {string.Join(", ", options.Cameras.Select(c => c.Id))})");

@@ -11,28 +11,25 @@ namespace Monitoring.Cli;
 /// daemon: <c>status</c> and <c>dead-letters</c> only read (never creating the file); <c>requeue</c> is one short write
 /// transaction, and the daemon's deliverer finds the rows on its next poll (<c>alerts.outbox.pollIntervalSeconds</c>).
 /// Exit codes: 0 ok, 1 the outbox file cannot be read, 2 bad configuration or usage (unknown webhook included).
+/// The actions and options are declared in <see cref="Commands"/>.
 /// </summary>
 public static class OutboxCommand
 {
     public const int DefaultLimit = 50;
-    private static readonly string[] Actions = ["status", "dead-letters", "requeue"];
+    public static readonly string[] Actions = ["status", "dead-letters", "requeue"];
 
-    public static async Task<int> RunAsync(CommandLine cl, TextWriter stdout, TextWriter stderr, TimeProvider? clock = null)
+    /// <param name="action">One of <see cref="Actions"/>.</param>
+    /// <param name="limit">--limit as given (dead-letters only), null for <see cref="DefaultLimit"/>.</param>
+    public static async Task<int> RunAsync(string action, string configPath, string? webhook, int? limit, TextWriter stdout, TextWriter stderr,
+        TimeProvider? clock = null)
     {
+        if (!Actions.Contains(action)) throw new ArgumentOutOfRangeException(nameof(action), action, "not an outbox action");
         clock ??= TimeProvider.System;
         try
         {
-            var configPath = cl.Get("config") ?? "config/monitoring.json";
-            var words = cl.Words;
-            if (words.Count > 1) throw new UsageException($"one action at a time ({string.Join(", ", Actions)}); got '{string.Join(' ', words)}'");
-            var action = words.Count == 0 ? "status" : words[0];
-            if (!Actions.Contains(action)) throw new UsageException($"unknown action '{action}': use {string.Join(", ", Actions)}");
-            var webhook = cl.Get("webhook");
             if (webhook is not null && string.IsNullOrWhiteSpace(webhook)) throw new UsageException("--webhook wants a webhook name");
-            int limit = cl.GetInt("limit", DefaultLimit);
             if (limit < 1) throw new UsageException($"--limit wants a positive number of dead letters, got {limit}");
-            if (action != "dead-letters" && cl.Get("limit") is not null) throw new UsageException("--limit applies to dead-letters only");
-            cl.EnsureAllUsed();
+            if (action != "dead-letters" && limit is not null) throw new UsageException("--limit applies to dead-letters only");
 
             var options = ConfigLoader.Load(configPath);
             var context = new Context(configPath, options.ResolvePath(options.Alerts.Outbox.Path),
@@ -40,19 +37,19 @@ public static class OutboxCommand
             return action switch
             {
                 "status" => Status(context, webhook),
-                "dead-letters" => DeadLetters(context, webhook, limit),
+                "dead-letters" => DeadLetters(context, webhook, limit ?? DefaultLimit),
                 _ => await RequeueAsync(context, webhook),
             };
         }
         catch (Exception e) when (e is UsageException or ConfigException)
         {
             // What Program prints for run's usage and config errors, with the same exit code.
-            stderr.WriteLine($"monitoring {cl.Command}: {e.Message}");
+            stderr.WriteLine($"monitoring outbox: {e.Message}");
             return 2;
         }
         catch (SqliteException e)
         {
-            stderr.WriteLine($"monitoring {cl.Command}: the outbox file could not be used: {e.Message}");
+            stderr.WriteLine($"monitoring outbox: the outbox file could not be used: {e.Message}");
             return 1;
         }
     }

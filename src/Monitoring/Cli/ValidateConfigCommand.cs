@@ -5,10 +5,8 @@ namespace Monitoring.Cli;
 /// <summary><c>monitoring validate-config --config FILE</c>: 0 when the config is usable, 1 with every error listed when not.</summary>
 public static class ValidateConfigCommand
 {
-    public static int Run(CommandLine cl)
+    public static int Run(string path)
     {
-        var path = cl.Get("config") ?? "config/monitoring.json";
-        cl.EnsureAllUsed();
         try
         {
             var o = ConfigLoader.Load(path);

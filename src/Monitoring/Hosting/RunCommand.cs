@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
-using Monitoring.Cli;
 using Monitoring.Configuration;
 using Monitoring.Native;
 using Monitoring.Inference;
@@ -16,10 +15,8 @@ namespace Monitoring.Hosting;
 /// <summary><c>monitoring run --config FILE</c>: the daemon. Exit 0 on a clean stop, 2 on a bad config.</summary>
 public static class RunCommand
 {
-    public static async Task<int> RunAsync(CommandLine cl)
+    public static async Task<int> RunAsync(string configPath)
     {
-        var configPath = cl.Get("config") ?? "config/monitoring.json";
-        cl.EnsureAllUsed();
         var options = ConfigLoader.Load(configPath); // ConfigException → exit 2 in Program
         NativeLibraries.SearchDirectory = options.Native.LibraryDir is null ? null : options.ResolvePath(options.Native.LibraryDir);
         using var serilog = Logging.Create(options.Logging, options);

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using Monitoring.Analysis;
-using Monitoring.Cli;
 using Monitoring.Tests.TestSupport;
-using Serilog.Extensions.Logging;
 
 namespace Monitoring.Tests.Cli;
 
@@ -13,10 +11,8 @@ public sealed class EvalAndLearnCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private static readonly SerilogLoggerFactory Logs = new(new Serilog.LoggerConfiguration().CreateLogger());
-
     [RequiresSharedDataFact("ped2/testing/01")]
-    public void Eval_on_a_subset_prints_both_aucs_and_writes_the_report_plots_and_snapshots()
+    public async Task Eval_on_a_subset_prints_both_aucs_and_writes_the_report_plots_and_snapshots()
     {
         // Subset: learn from two training clips, score test clips 01 and 02 only (the labels file decides which).
         var labels = Path.Combine(_dir, "labels.json");
@@ -32,13 +28,14 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         var outDir = Path.Combine(_dir, "out");
 
         var stdout = new StringWriter();
+        var stderr = new StringWriter();
         var original = Console.Out;
         Console.SetOut(stdout);
         try
         {
-            var rc = EvalCommand.Run(new CommandLine(["eval", "--train", train, "--test", Path.Combine(TestPaths.Ped2, "testing"),
-                "--labels", labels, "--out", outDir, "--model", Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")], new HashSet<string>()), Logs);
-            Assert.Equal(0, rc);
+            var rc = await Program.RunAsync(["eval", "--train", train, "--test", Path.Combine(TestPaths.Ped2, "testing"),
+                "--labels", labels, "--out", outDir, "--model", Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")], stdout, stderr);
+            Assert.True(rc == 0, stderr.ToString());
         }
         finally
         {
@@ -67,7 +64,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
     }
 
     [RequiresSharedDataFact("ped2/testing/02")]
-    public void Eval_of_a_folder_of_scenes_learns_each_scene_from_its_own_train_folder_and_reports_each()
+    public async Task Eval_of_a_folder_of_scenes_learns_each_scene_from_its_own_train_folder_and_reports_each()
     {
         // Two "scenes" made of Ped2 clips: a = learn 01, test 01 (labels in the --labels file as "a/01");
         // b = learn 02 and 03, test 02 (labels in the scene folder's own labels.json).
@@ -93,11 +90,13 @@ public sealed class EvalAndLearnCommandTests : IDisposable
             "--model", Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")];
 
         var stdout = new StringWriter();
+        var stderr = new StringWriter();
         var original = Console.Out;
         Console.SetOut(stdout);
         try
         {
-            Assert.Equal(0, EvalCommand.Run(new CommandLine(Args(), new HashSet<string>()), Logs));
+            var rc = await Program.RunAsync(Args(), stdout, stderr);
+            Assert.True(rc == 0, stderr.ToString());
         }
         finally
         {
@@ -121,14 +120,16 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         }
         Assert.True(File.Exists(Path.Combine(outDir, "clip_a_01.jpg")));
 
-        // A scene without a train folder of its name is a usage error naming the folder.
+        // A scene without a train folder of its name is a usage error naming the folder: exit 2.
         Directory.Delete(Path.Combine(train, "b"), true);
-        var e = Assert.Throws<UsageException>(() => EvalCommand.Run(new CommandLine(Args(), new HashSet<string>()), Logs));
-        Assert.Contains(Path.Combine(train, "b"), e.Message);
+        var error = new StringWriter();
+        Assert.Equal(2, await Program.RunAsync(Args(), new StringWriter(), error));
+        Assert.StartsWith("monitoring eval: ", error.ToString());
+        Assert.Contains(Path.Combine(train, "b"), error.ToString());
     }
 
     [RequiresSharedDataFact("ped2/training/01")]
-    public void Learn_writes_a_profile_tied_to_the_model_and_refuses_it_for_another_model()
+    public async Task Learn_writes_a_profile_tied_to_the_model_and_refuses_it_for_another_model()
     {
         var model = Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx");
         var config = Path.Combine(_dir, "c.json");
@@ -136,8 +137,9 @@ public sealed class EvalAndLearnCommandTests : IDisposable
             { "model": { "path": "{{model}}" },
               "cameras": [ { "id": "walkway", "url": "{{Path.Combine(TestPaths.Ped2, "training", "01", "%03d.jpg")}}", "analysisFps": 0, "profile": "walkway.profile.json" } ] }
             """);
-        var rc = LearnCommand.Run(new CommandLine(["learn", "--config", config, "--camera", "walkway"], new HashSet<string>()), Logs);
-        Assert.Equal(0, rc);
+        var stderr = new StringWriter();
+        var rc = await Program.RunAsync(["learn", "--config", config, "--camera", "walkway"], new StringWriter(), stderr);
+        Assert.True(rc == 0, stderr.ToString());
         var profile = NormalityProfile.Load(Path.Combine(_dir, "walkway.profile.json"));
         Assert.Equal(120, profile.Frames);
         using var loaded = AnomalyModel.Load(model, Inference.OnnxSessionOptions.Cpu);

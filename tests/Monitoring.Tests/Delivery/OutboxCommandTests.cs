@@ -11,8 +11,6 @@ namespace Monitoring.Tests.Delivery;
 public class OutboxCommandTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-    private static readonly HashSet<string> Flags = ["help"];
-    private static readonly HashSet<string> WordCommands = ["outbox"];
 
     /// <summary>A config in <paramref name="dir"/> whose webhooks carry a secret in their URL query (never to be printed).</summary>
     private static string WriteConfig(TempDir dir, params (string Name, int Port, string[]? Cameras)[] webhooks)
@@ -41,11 +39,12 @@ public class OutboxCommandTests
 
     private static string OutboxPath(TempDir dir) => Path.Combine(dir.Path, "data", "outbox.db");
 
+    /// <summary>The whole command line, parsed as Program parses it, with the outbox's output captured.</summary>
     private static async Task<(int Code, string Out, string Error)> Run(string[] args, TimeProvider? clock = null)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        int code = await OutboxCommand.RunAsync(new CommandLine(args, Flags, WordCommands), stdout, stderr, clock);
+        int code = await Program.RunAsync(args, stdout, stderr, clock);
         return (code, stdout.ToString(), stderr.ToString());
     }
 
