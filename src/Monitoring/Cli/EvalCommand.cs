@@ -34,19 +34,8 @@ public static class EvalCommand
         log.LogInformation("Model {Model} ({Provider}): window {T}x{H}x{W}, features {D}x{Ch}x{Cw}",
             model.Version, model.ActiveProvider, model.T, model.H, model.W, model.D, model.CellsH, model.CellsW);
 
-        ProgressBar? bar = null;
-        string? phase = null;
-        var report = new Evaluator(model, batch).Run(train, test, labels, (p, n) =>
-        {
-            if (p != phase)
-            {
-                bar?.Done(n);
-                phase = p;
-                bar = new ProgressBar(p, 0);
-            }
-            bar!.Report(n);
-        }, CancellationToken.None);
-        bar?.Done(report.TestFrames);
+        var report = ConsoleProgress.Run(progress =>
+            new Evaluator(model, batch).Run(train, test, labels, (phase, n, total) => progress(phase, n, total), CancellationToken.None));
 
         foreach (var c in report.Clips)
             Console.WriteLine($"clip {c.Name}: frames={c.Scores.Length} abnormal={c.Labels.Count(l => l)} auc={Fmt(c.Auc)}");

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Monitoring.Analysis;
 using Monitoring.Cli;
 using Monitoring.Tests.TestSupport;
@@ -160,6 +162,46 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         var e = Assert.Throws<ProfileException>(() => foreign.EnsureMatches(loaded, "walkway.profile.json"));
         Assert.Contains("monitoring learn --camera walkway", e.Message);
         Assert.Contains("other-1", e.Message);
+    }
+
+    [RequiresSharedDataFact("ped2/training/01")]
+    public async Task Learn_in_a_pipe_keeps_its_result_lines_and_writes_plain_progress_lines_without_escape_codes()
+    {
+        var config = Path.Combine(_dir, "c.json");
+        File.WriteAllText(config, $$"""
+            { "model": { "path": "{{Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")}}", "provider": "cpu" },
+              "cameras": [ { "id": "walkway", "url": "{{Path.Combine(TestPaths.Ped2, "training", "01", "%03d.jpg")}}", "analysisFps": 0, "profile": "walkway.profile.json" } ] }
+            """);
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+            WorkingDirectory = TestPaths.RepoRoot,
+        };
+        foreach (var a in new[] { DaemonProcess.MonitoringDll, "learn", "--config", config, "--camera", "walkway" }) psi.ArgumentList.Add(a);
+        psi.Environment["TERM"] = "xterm-256color"; // a colour terminal type: the redirection alone must keep escape codes out
+        psi.Environment.Remove("NO_COLOR");
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+
+        var output = await stdout;
+        var errors = await stderr;
+        Assert.True(process.ExitCode == 0, errors);
+        Assert.DoesNotContain('\u001b', output);
+        Assert.DoesNotContain('\u001b', errors);
+        // stdout holds the two result lines and nothing else.
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Matches(@"^learned walkway: 120 frames in \d+\.\d s -> .*walkway\.profile\.json \(profile walkway-\d+-[0-9a-f]+, model .+\)$", lines[0]);
+        Assert.StartsWith("calibration walkway: threshold ", lines[1]);
+        // Progress went to stderr as plain "learn walkway: N%" lines; Spectre's plain renderer looks once a second, so a
+        // learn of 2 s or more wrote at least one.
+        var progress = errors.Split('\n').Where(l => l.StartsWith("learn walkway", StringComparison.Ordinal)).ToList();
+        Assert.All(progress, l => Assert.Matches(@"^learn walkway: \d{1,3}%$", l));
+        var seconds = double.Parse(Regex.Match(lines[0], @" in (\d+\.\d) s ").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (seconds >= 2) Assert.NotEmpty(progress);
     }
 
     private static string Line(string text, string prefix) =>
