@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Monitoring.Analysis;
 using Monitoring.Cli;
+using Monitoring.Evaluation;
 using Monitoring.Tests.TestSupport;
 using Serilog.Extensions.Logging;
 
@@ -60,11 +61,22 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         var trainFrames = new[] { "01", "02" }.Sum(c => Directory.GetFiles(Path.Combine(TestPaths.Ped2, "training", c), "*.jpg").Length);
         Assert.Equal(trainFrames, report.RootElement.GetProperty("train_frames").GetInt64()); // every frame analysed
         Assert.Equal(2, report.RootElement.GetProperty("clips").GetArrayLength());
-        foreach (var image in new[] { "roc.jpg", "clip_01.jpg", "clip_02.jpg" })
+        // Plots: PNGs of their sizes with the curves drawn. The ROC's blue curve rises above the chance diagonal: more of
+        // it in the upper-left triangle than in the lower-right one.
+        var roc = PlotImages.Load(Path.Combine(outDir, "roc.png"), EvalPlots.RocSize, EvalPlots.RocSize);
+        var blue = PlotImages.Near(31, 119, 180);
+        var half = EvalPlots.RocSize / 2;
+        Assert.True(PlotImages.Count(roc, blue) > 300, "the ROC curve is missing");
+        Assert.True(PlotImages.Count(roc, blue, 0, 0, half, half) > PlotImages.Count(roc, blue, half, half), "the ROC curve is not above the diagonal");
+        Assert.True(PlotImages.Count(roc, PlotImages.Dark, 0, 0, EvalPlots.RocSize, 30) > 100, "no title text on the ROC plot");
+        foreach (var clip in new[] { "01", "02" })
         {
-            var decoded = Native.OpenCv.ImageCodec.Decode(File.ReadAllBytes(Path.Combine(outDir, image)));
-            Assert.True(decoded.Width > 100 && decoded.Height > 100, image);
+            var plot = PlotImages.Load(Path.Combine(outDir, $"clip_{clip}.png"), EvalPlots.ClipWidth, EvalPlots.ClipHeight);
+            Assert.True(PlotImages.Count(plot, blue) > 300, $"clip {clip}: the score line is missing");
+            // Both clips have labelled abnormal frames: the shading (light red) covers a good part of the data area.
+            Assert.True(PlotImages.Count(plot, PlotImages.Near(246, 208, 208, 20)) > 5000, $"clip {clip}: the abnormal frames are not shaded");
         }
+        Assert.DoesNotContain(Directory.GetFiles(outDir, "*.jpg"), f => !Path.GetFileName(f).StartsWith("snapshot_", StringComparison.Ordinal));
         Assert.NotEmpty(Directory.GetFiles(outDir, "snapshot_01_*.jpg"));
     }
 
@@ -121,7 +133,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
             Assert.Equal(Directory.GetFiles(Path.Combine(train, "a", "01"), "*.jpg").Length, scenes[0].GetProperty("train_frames").GetInt64());
             Assert.Equal(2, scenes[1].GetProperty("train_clips").GetInt32());
         }
-        Assert.True(File.Exists(Path.Combine(outDir, "clip_a_01.jpg")));
+        Assert.True(File.Exists(Path.Combine(outDir, "clip_a_01.png")));
 
         // A scene without a train folder of its name is a usage error naming the folder.
         Directory.Delete(Path.Combine(train, "b"), true);
