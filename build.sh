@@ -32,10 +32,11 @@ apt_install() {
 setup_packages() {
   # Build: C++ toolchain and OpenCV 4.6 for the shim. Runtime demo clip: opencv-doc (vtest.avi).
   # GStreamer RTSP server + ffmpeg: the tests' loopback cameras. ONNX Runtime comes from NuGet with the build.
+  # fonts-dejavu-core: the text of eval's and the soak's plots (ScottPlot's SkiaSharp reads /usr/share/fonts itself).
   apt_install ca-certificates g++ make cmake pkg-config libopencv-dev opencv-doc \
     python3 python3-gi gir1.2-gst-rtsp-server-1.0 python3-gst-1.0 \
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-libav \
-    ffmpeg
+    ffmpeg fonts-dejavu-core
 }
 
 setup_shim() {

@@ -17,6 +17,27 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
     /// </summary>
     public delegate void FrameCallback(int clip, long frameIndex, AnalysisBatch batch, int slot, float frameScore);
 
+    /// <summary>
+    /// The frames <see cref="Run"/> will analyse, from each clip's frame count and the same sampling rule (0 for a
+    /// live source, whose length is not known).
+    /// </summary>
+    public long ExpectedFrames(IReadOnlyList<string> uris)
+    {
+        long total = 0;
+        foreach (var uri in uris)
+        {
+            using var probe = VideoCapture.Open(uri);
+            if (probe.FrameCount <= 0) continue;
+            var fps = FpsOf(probe, sourceFps);
+            total += analysisFps > 0 && fps > 0 ? (long)(probe.FrameCount * Math.Min(1, analysisFps / fps)) : probe.FrameCount;
+        }
+        return total;
+    }
+
+    /// <summary>The clip's frame rate: the configured one, else the container's when plausible, else 0 (unknown).</summary>
+    private static double FpsOf(VideoCapture capture, double sourceFps) =>
+        sourceFps > 0 ? sourceFps : capture.Fps is > 0 and < 1000 ? capture.Fps : 0;
+
     public long Run(IReadOnlyList<string> uris, NormalityProfile? profile, FrameCallback onFrame,
         Action<long>? progress = null, CancellationToken cancellation = default)
     {
@@ -82,7 +103,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         {
             _model = model;
             _capture = VideoCapture.Open(uri);
-            _fps = sourceFps > 0 ? sourceFps : _capture.Fps is > 0 and < 1000 ? _capture.Fps : 0;
+            _fps = FpsOf(_capture, sourceFps);
             // Without a known frame rate (image sequences) every frame is analysed.
             _sampler = new FrameSampler(_fps > 0 ? analysisFps : 0);
             _grey = new byte[model.H * model.W];

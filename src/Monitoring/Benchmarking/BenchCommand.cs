@@ -107,7 +107,7 @@ public static class BenchCommand
         if (soakMinutes > 0)
         {
             var csv = Path.Combine(outDir, "soak.csv");
-            var plot = Path.Combine(outDir, "soak-rss.jpg");
+            var plot = Path.Combine(outDir, "soak-rss.png");
             Say($"soak: {soakCameras} live camera(s) for {soakMinutes} min, a sample every {sampleSeconds} s -> {csv}");
             var soak = await SoakRunner.RunAsync(setup, soakCameras, soakMinutes, sampleSeconds, csv, plot, Say);
             // InvariantGlobalization is on: the current culture is the invariant one.

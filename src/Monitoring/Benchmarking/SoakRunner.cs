@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Monitoring.Evaluation;
 using Monitoring.Hosting;
-using Monitoring.Native.OpenCv;
+using ScottPlot;
 
 namespace Monitoring.Benchmarking;
 
@@ -106,32 +106,29 @@ public static class SoakRunner
         return den == 0 ? 0 : num / den;
     }
 
-    /// <summary>RSS (blue) and managed heap (orange) over the soak, the warm-up shaded; JPEG.</summary>
+    public const int PlotWidth = 900, PlotHeight = 420;
+
+    /// <summary>RSS (blue) and managed heap (orange) in MiB over the soak's minutes, the warm-up shaded; PNG (ScottPlot).</summary>
     public static void DrawPlot(IReadOnlyList<SoakSample> samples, double warmupMinutes, int cameras, double growthPercent, string path)
     {
-        const int width = 900, height = 420;
-        var plot = new RasterPlot(width, height, margin: 60);
-        var tMax = Math.Max(1, samples[^1].Seconds);
-        var yMax = samples.Max(s => s.RssBytes) / 1048576.0 * 1.15;
-        plot.Span(0, warmupMinutes * 60 / tMax, (225, 225, 225));
-        plot.Axes();
-        plot.Polyline(samples.Select(s => (s.Seconds / tMax, s.RssBytes / 1048576.0 / yMax)).ToList(), (200, 80, 0));
-        plot.Polyline(samples.Select(s => (s.Seconds / tMax, s.ManagedHeapBytes / 1048576.0 / yMax)).ToList(), (0, 140, 255));
-        var px = plot.Pixels.AsSpan();
-        var title = string.Create(CultureInfo.InvariantCulture,
-            $"soak: {cameras} live cameras x 10 fps, {tMax / 60:0} min; RSS growth after warm-up {growthPercent:+0.0;-0.0} %");
-        Overlay.PutText(px, width, height, title, 60, 12, BgrColor.Black, 0.5);
-        Overlay.PutText(px, width, height, "RSS (MiB)", 70, 40, new BgrColor(200, 80, 0), 0.45);
-        Overlay.PutText(px, width, height, "managed heap (MiB)", 170, 40, new BgrColor(0, 140, 255), 0.45);
-        Overlay.PutText(px, width, height, "warm-up", 64, height - 80, new BgrColor(120, 120, 120), 0.4);
-        for (var g = 0; g <= 4; g++)
-        {
-            var (x, y) = plot.ToPixel(0, g / 4.0);
-            Overlay.PutText(px, width, height, string.Create(CultureInfo.InvariantCulture, $"{yMax * g / 4:0}"), 8, y - 6, BgrColor.Black, 0.4);
-            var (tx, ty) = plot.ToPixel(g / 4.0, 0);
-            Overlay.PutText(px, width, height, string.Create(CultureInfo.InvariantCulture, $"{tMax / 60 * g / 4:0} min"), tx - 20, ty + 8, BgrColor.Black, 0.4);
-        }
+        using var plot = Plots.Create();
+        var minutes = samples.Select(s => s.Seconds / 60).ToArray();
+        var warmup = plot.Add.HorizontalSpan(0, warmupMinutes, Plots.WarmupShade);
+        warmup.LineWidth = 0;
+        warmup.LegendText = "warm-up";
+        var rss = plot.Add.ScatterLine(minutes, samples.Select(s => s.RssBytes / 1048576.0).ToArray(), Plots.Blue);
+        rss.LineWidth = 2;
+        rss.LegendText = "RSS";
+        var heap = plot.Add.ScatterLine(minutes, samples.Select(s => s.ManagedHeapBytes / 1048576.0).ToArray(), Plots.Orange);
+        heap.LineWidth = 2;
+        heap.LegendText = "managed heap";
+        plot.Axes.SetLimits(0, Math.Max(1 / 60.0, minutes[^1]), 0, samples.Max(s => s.RssBytes) / 1048576.0 * 1.15);
+        plot.Title(string.Create(CultureInfo.InvariantCulture,
+            $"soak: {cameras} live cameras, {samples[^1].Seconds / 60:0} min; RSS growth after warm-up {growthPercent:+0.0;-0.0} %"));
+        plot.XLabel("minutes");
+        plot.YLabel("MiB");
+        plot.ShowLegend(Edge.Right);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllBytes(path, ImageCodec.EncodeJpeg(plot.Pixels, width, height, 85));
+        plot.SavePng(path, PlotWidth, PlotHeight);
     }
 }

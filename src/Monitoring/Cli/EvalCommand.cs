@@ -31,19 +31,8 @@ public static class EvalCommand
         log.LogInformation("Model {Model} ({Provider}): window {T}x{H}x{W}, features {D}x{Ch}x{Cw}",
             model.Version, model.ActiveProvider, model.T, model.H, model.W, model.D, model.CellsH, model.CellsW);
 
-        ProgressBar? bar = null;
-        string? phase = null;
-        var report = new Evaluator(model, batch).Run(train, test, labels, (p, n) =>
-        {
-            if (p != phase)
-            {
-                bar?.Done(n);
-                phase = p;
-                bar = new ProgressBar(p, 0);
-            }
-            bar!.Report(n);
-        }, CancellationToken.None);
-        bar?.Done(report.TestFrames);
+        var report = ConsoleProgress.Run(progress =>
+            new Evaluator(model, batch).Run(train, test, labels, (phase, n, total) => progress(phase, n, total), CancellationToken.None));
 
         foreach (var c in report.Clips)
             Console.WriteLine($"clip {c.Name}: frames={c.Scores.Length} abnormal={c.Labels.Count(l => l)} auc={Fmt(c.Auc)}");
@@ -111,30 +100,15 @@ public static class EvalCommand
         };
         File.WriteAllText(Path.Combine(outDir, "report.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
 
-        // ROC curve of the pooled raw scores.
+        // ROC curve of the pooled raw scores; per clip, the score over the frames with the abnormal frames shaded
+        // (one y range for every clip, so their plots compare).
         var all = report.Clips.SelectMany(c => c.Scores).ToList();
         var lab = report.Clips.SelectMany(c => c.Labels).ToList();
-        var roc = new RasterPlot(480, 480);
-        roc.Axes();
-        roc.Line(0, 0, 1, 1, (200, 200, 200));
-        roc.Polyline(RocAuc.Curve(all, lab), (200, 80, 0));
-        Label(roc, $"ROC, pooled raw scores: AUC {Fmt(report.FrameAucMicro)}", 8, 20);
-        Label(roc, "false positive rate", 180, 470);
-        Save(roc, Path.Combine(outDir, "roc.jpg"));
-
-        // Per clip: score (blue) over frames, abnormal frames shaded red.
-        var max = Math.Max(1e-6, all.Max());
+        EvalPlots.Roc(RocAuc.Curve(all, lab), report.FrameAucMicro, Path.Combine(outDir, "roc.png"));
+        var yMin = Math.Min(0, all.Min());
+        var yMax = Math.Max(yMin + 1e-6, all.Max() * 1.05);
         foreach (var c in report.Clips)
-        {
-            var p = new RasterPlot(720, 300);
-            var n = Math.Max(1, c.Scores.Length - 1);
-            for (var i = 0; i < c.Labels.Length; i++)
-                if (c.Labels[i]) p.Span((i - 0.5) / n, (i + 0.5) / n, (210, 210, 255));
-            p.Axes();
-            p.Polyline(c.Scores.Select((s, i) => ((double)i / n, s / max)).ToList(), (200, 80, 0));
-            Label(p, $"clip {c.Name}: score (blue, max {max:0.###}) vs abnormal frames (red); AUC {Fmt(c.Auc)}", 8, 20);
-            Save(p, Path.Combine(outDir, $"clip_{FileName(c.Name)}.jpg"));
-        }
+            EvalPlots.ClipScores(c.Name, c.Scores, c.Labels, c.Auc, yMin, yMax, Path.Combine(outDir, $"clip_{FileName(c.Name)}.png"));
 
         // Localisation: the most anomalous abnormal frame of each clip, heatmap and top cell drawn over it.
         foreach (var c in report.Clips.Where(c => c.PeakFrame >= 0 && c.PeakMap is not null))
@@ -153,14 +127,9 @@ public static class EvalCommand
             Overlay.PutText(bgr, w, h, $"clip {c.Name} frame {c.PeakFrame} p={map.Max():0.00}", 4, 14, BgrColor.White, 0.45, 1, BgrColor.Black);
             File.WriteAllBytes(Path.Combine(outDir, $"snapshot_{FileName(c.Name)}_{c.PeakFrame:000}.jpg"), ImageCodec.EncodeJpeg(bgr, w, h, 90));
         }
-        Console.WriteLine($"wrote {Path.GetFullPath(outDir)}: report.json, roc.jpg, clip_*.jpg, snapshot_*.jpg");
+        Console.WriteLine($"wrote {Path.GetFullPath(outDir)}: report.json, roc.png, clip_*.png, snapshot_*.jpg");
     }
 
     /// <summary>A clip name ("01", or "scene/clip" with several scenes) as part of a file name.</summary>
     private static string FileName(string clip) => clip.Replace('/', '_');
-
-    private static void Label(RasterPlot p, string text, int x, int y) =>
-        Overlay.PutText(p.Pixels, p.Width, p.Height, text, x, y, BgrColor.Black, 0.45, 1);
-
-    private static void Save(RasterPlot p, string path) => File.WriteAllBytes(path, ImageCodec.EncodeJpeg(p.Pixels, p.Width, p.Height, 95));
 }

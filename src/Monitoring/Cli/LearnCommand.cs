@@ -39,26 +39,22 @@ public static class LearnCommand
             new OnnxSessionOptions(options.Model.ParsedProvider, options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId), log);
         var builder = new ProfileBuilder(model);
         using var stop = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
-        var total = 0L;
-        foreach (var uri in uris)
-        {
-            using var probe = VideoCapture.Open(uri);
-            if (probe.FrameCount > 0)
-                total += camera.AnalysisFps > 0 && probe.Fps > 0 ? (long)(probe.FrameCount * Math.Min(1, camera.AnalysisFps / probe.Fps)) : probe.FrameCount;
-        }
-        var bar = new ProgressBar($"learn {cameraId}", total);
+        var runner = new ClipRunner(model, batch > 0 ? batch : options.Model.MaxBatchSize, camera.AnalysisFps, camera.Fps);
+        var total = runner.ExpectedFrames(uris);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        long done;
-        try
+        ConsoleProgress.Run(report =>
         {
-            done = new ClipRunner(model, batch > 0 ? batch : options.Model.MaxBatchSize, camera.AnalysisFps, camera.Fps)
-                .Run(uris, null, (clip, _, b, slot, _) => builder.Add(b.FeaturesOf(slot), clip), bar.Report, stop.Token);
-        }
-        catch (OperationCanceledException) when (seconds > 0)
-        {
-            done = builder.Count; // --seconds elapsed: a live source is learned for that long.
-        }
-        bar.Done(done);
+            report($"learn {cameraId}", 0, total);
+            try
+            {
+                return runner.Run(uris, null, (clip, _, b, slot, _) => builder.Add(b.FeaturesOf(slot), clip),
+                    n => report($"learn {cameraId}", n, total), stop.Token);
+            }
+            catch (OperationCanceledException) when (seconds > 0)
+            {
+                return builder.Count; // --seconds elapsed: a live source is learned for that long.
+            }
+        });
         var profile = builder.Build(cameraId, model, string.Join(", ", uris.Select(UriMasking.Mask)), rate);
         profile.Save(profilePath);
         Console.WriteLine($"learned {cameraId}: {profile.Frames} frames in {clock.Elapsed.TotalSeconds:0.0} s -> {profilePath} (profile {profile.Version}, model {model.Version})");

@@ -63,13 +63,16 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         public double FrameAucMicroCalibrated { get; init; } = double.NaN;
     }
 
-    public NormalityProfile Learn(IReadOnlyList<(string Name, string Uri)> train, string cameraId, Action<long>? progress, CancellationToken ct,
+    /// <summary>Learns a profile from <paramref name="train"/>; <paramref name="progress"/> gets (frames done, frames expected).</summary>
+    public NormalityProfile Learn(IReadOnlyList<(string Name, string Uri)> train, string cameraId, Action<long, long>? progress, CancellationToken ct,
         out double seconds)
     {
         var builder = new ProfileBuilder(model);
-        var clock = Stopwatch.StartNew();
-        new ClipRunner(model, batchSize).Run(train.Select(t => t.Uri).ToList(), null,
-            (clip, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), clip), progress, ct);
+        var runner = new ClipRunner(model, batchSize);
+        var uris = train.Select(t => t.Uri).ToList();
+        var total = progress is null ? 0 : runner.ExpectedFrames(uris);
+        var clock = Stopwatch.StartNew(); // learning time, without the frame count's probing
+        runner.Run(uris, null, (clip, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), clip), n => progress?.Invoke(n, total), ct);
         var profile = builder.Build(cameraId, model, $"{train.Count} clip(s) from {Path.GetDirectoryName(train[0].Uri)}");
         seconds = clock.Elapsed.TotalSeconds;
         return profile;
@@ -120,7 +123,11 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         };
     }
 
-    public Report Run(string trainDir, string testDir, FrameLabels labels, Action<string, long>? progress, CancellationToken ct)
+    /// <summary>
+    /// Learns and scores every scene; <paramref name="progress"/> gets (phase: "learn", "score", or "learn SCENE" …,
+    /// frames done, frames expected in the phase).
+    /// </summary>
+    public Report Run(string trainDir, string testDir, FrameLabels labels, Action<string, long, long>? progress, CancellationToken ct)
     {
         var scenes = Scenes(testDir);
         var results = new List<SceneResult>();
@@ -149,7 +156,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         };
     }
 
-    private SceneResult RunScene(string scene, string trainDir, string testDir, FrameLabels labels, Action<string, long>? progress, CancellationToken ct)
+    private SceneResult RunScene(string scene, string trainDir, string testDir, FrameLabels labels, Action<string, long, long>? progress, CancellationToken ct)
     {
         var train = SourceDiscovery.Expand(trainDir);
         var lookup = LabelsFor(labels, scene, testDir);
@@ -162,7 +169,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
                 $"(clips there: {string.Join(", ", found.Select(t => t.Name))})");
         var isAbnormal = test.Select(t => lookup(t.Name).IsAbnormal).ToArray();
         var phase = scene.Length > 0 ? $" {scene}" : "";
-        var profile = Learn(train, "eval", n => progress?.Invoke("learn" + phase, n), ct, out var learnSeconds);
+        var profile = Learn(train, "eval", (n, total) => progress?.Invoke("learn" + phase, n, total), ct, out var learnSeconds);
         var calibration = profile.Calibration;
 
         var scores = test.Select(_ => new List<double>()).ToArray();
@@ -171,8 +178,11 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         var warm = test.Select(_ => new List<bool>()).ToArray();
         var peak = new (double Score, long Frame, float[]? Map)[test.Count];
         for (var i = 0; i < peak.Length; i++) peak[i] = (double.NegativeInfinity, -1, null);
+        var runner = new ClipRunner(model, batchSize);
+        var testUris = test.Select(t => t.Uri).ToList();
+        var testTotal = progress is null ? 0 : runner.ExpectedFrames(testUris);
         var clock = Stopwatch.StartNew();
-        new ClipRunner(model, batchSize).Run(test.Select(t => t.Uri).ToList(), profile, (clip, frame, batch, slot, frameScore) =>
+        runner.Run(testUris, profile, (clip, frame, batch, slot, frameScore) =>
         {
             var s = frameScore;
             scores[clip].Add(s);
@@ -184,7 +194,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
             indices[clip].Add(frame);
             if (s > peak[clip].Score && isAbnormal[clip](frame))
                 peak[clip] = (s, frame, batch.AnomalyMapOf(slot).ToArray());
-        }, n => progress?.Invoke("score" + phase, n), ct);
+        }, n => progress?.Invoke("score" + phase, n, testTotal), ct);
         var scoreSeconds = clock.Elapsed.TotalSeconds;
 
         var clips = new List<ClipResult>();

@@ -1,10 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Configuration;
 using Serilog;
 using Serilog.Events;
 
 namespace Monitoring.Hosting;
 
-/// <summary>Serilog set-up: console (and a daily rolling file when configured), level from config.</summary>
+/// <summary>
+/// Serilog set-up: console (standard error) and a daily rolling file when configured, level from config. The daemon
+/// takes it through the host (<see cref="AddMonitoringLogging"/>); the one-shot commands wrap <see cref="Create"/>'s
+/// logger themselves.
+/// </summary>
 public static class Logging
 {
     private const string Template = "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
@@ -26,4 +31,11 @@ public static class Logging
         }
         return config.CreateLogger();
     }
+
+    /// <summary>
+    /// Makes <see cref="Create"/>'s logger the host's logging (Serilog.Extensions.Hosting): ILoggerFactory and ILogger&lt;T&gt;
+    /// write to it, filtered by its levels alone, and the container disposes (flushes) it when the host is disposed.
+    /// </summary>
+    public static IServiceCollection AddMonitoringLogging(this IServiceCollection services, LoggingOptions? options, MonitoringOptions? root = null) =>
+        services.AddSerilog(Create(options, root), dispose: true);
 }

@@ -8,7 +8,6 @@ using Monitoring.Analysis;
 using Monitoring.Configuration;
 using Monitoring.Native;
 using Monitoring.Inference;
-using Serilog.Extensions.Logging;
 
 namespace Monitoring.Hosting;
 
@@ -19,23 +18,21 @@ public static class RunCommand
     {
         var options = ConfigLoader.Load(configPath); // ConfigException → exit 2 in Program
         NativeLibraries.SearchDirectory = options.Native.LibraryDir is null ? null : options.ResolvePath(options.Native.LibraryDir);
-        using var serilog = Logging.Create(options.Logging, options);
-        using var logs = new SerilogLoggerFactory(serilog);
-        var log = logs.CreateLogger("monitoring");
-
-        var model = AnomalyModel.Load(options.ResolvePath(options.Model.Path),
-            new OnnxSessionOptions(options.Model.ParsedProvider, options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId,
-                IntraOpSpinning: options.Model.IntraOpSpinning), log);
-
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        // Serilog is the host's logging (Serilog.Extensions.Hosting): every ILogger of the host, Kestrel and the daemon
+        // writes to it, at the config's level, and the host disposes (flushes) it last when it stops.
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new SerilogLoggerProvider(serilog));
+        builder.Services.AddMonitoringLogging(options.Logging, options);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(
             options.Pipeline.DrainSeconds + options.Capture.ReadTimeoutMs / 1000.0 + 10));
         if (options.Http.Enabled) builder.WebHost.UseUrls(options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         else builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(model);
+        // The model is the container's (disposed with the host, after the daemon that uses it) and loads through the
+        // host's logging; it is resolved below, before the host starts.
+        builder.Services.AddSingleton(services => AnomalyModel.Load(options.ResolvePath(options.Model.Path),
+            new OnnxSessionOptions(options.Model.ParsedProvider, options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId,
+                IntraOpSpinning: options.Model.IntraOpSpinning), services.GetRequiredService<ILoggerFactory>().CreateLogger("monitoring")));
         builder.Services.AddSingleton<DaemonStatus>();
         // This host's own registry (not prometheus-net's static default one, nor its default process/.NET metrics).
         builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
@@ -44,16 +41,10 @@ public static class RunCommand
         builder.Services.AddHostedService<Daemon>();
 
         await using var app = builder.Build();
+        app.Services.GetRequiredService<AnomalyModel>(); // a missing or wrong model fails here, before anything listens
         if (options.Http.Enabled) Endpoints.Map(app);
         var status = app.Services.GetRequiredService<DaemonStatus>(); // RunAsync disposes the services when it returns
-        try
-        {
-            await app.RunAsync();
-        }
-        finally
-        {
-            model.Dispose();
-        }
+        await app.RunAsync();
         if (status.Failure is { } failure)
         {
             // The host logged the failure with its stack; the exit code and this line tell a supervisor (systemd) and

@@ -1,5 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Monitoring.Analysis;
+using Monitoring.Cli;
+using Monitoring.Evaluation;
 using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Cli;
@@ -55,11 +59,22 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         var trainFrames = new[] { "01", "02" }.Sum(c => Directory.GetFiles(Path.Combine(TestPaths.Ped2, "training", c), "*.jpg").Length);
         Assert.Equal(trainFrames, report.RootElement.GetProperty("train_frames").GetInt64()); // every frame analysed
         Assert.Equal(2, report.RootElement.GetProperty("clips").GetArrayLength());
-        foreach (var image in new[] { "roc.jpg", "clip_01.jpg", "clip_02.jpg" })
+        // Plots: PNGs of their sizes with the curves drawn. The ROC's blue curve rises above the chance diagonal: more of
+        // it in the upper-left triangle than in the lower-right one.
+        var roc = PlotImages.Load(Path.Combine(outDir, "roc.png"), EvalPlots.RocSize, EvalPlots.RocSize);
+        var blue = PlotImages.Near(31, 119, 180);
+        var half = EvalPlots.RocSize / 2;
+        Assert.True(PlotImages.Count(roc, blue) > 300, "the ROC curve is missing");
+        Assert.True(PlotImages.Count(roc, blue, 0, 0, half, half) > PlotImages.Count(roc, blue, half, half), "the ROC curve is not above the diagonal");
+        Assert.True(PlotImages.Count(roc, PlotImages.Dark, 0, 0, EvalPlots.RocSize, 30) > 100, "no title text on the ROC plot");
+        foreach (var clip in new[] { "01", "02" })
         {
-            var decoded = Native.OpenCv.ImageCodec.Decode(File.ReadAllBytes(Path.Combine(outDir, image)));
-            Assert.True(decoded.Width > 100 && decoded.Height > 100, image);
+            var plot = PlotImages.Load(Path.Combine(outDir, $"clip_{clip}.png"), EvalPlots.ClipWidth, EvalPlots.ClipHeight);
+            Assert.True(PlotImages.Count(plot, blue) > 300, $"clip {clip}: the score line is missing");
+            // Both clips have labelled abnormal frames: the shading (light red) covers a good part of the data area.
+            Assert.True(PlotImages.Count(plot, PlotImages.Near(246, 208, 208, 20)) > 5000, $"clip {clip}: the abnormal frames are not shaded");
         }
+        Assert.DoesNotContain(Directory.GetFiles(outDir, "*.jpg"), f => !Path.GetFileName(f).StartsWith("snapshot_", StringComparison.Ordinal));
         Assert.NotEmpty(Directory.GetFiles(outDir, "snapshot_01_*.jpg"));
     }
 
@@ -118,7 +133,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
             Assert.Equal(Directory.GetFiles(Path.Combine(train, "a", "01"), "*.jpg").Length, scenes[0].GetProperty("train_frames").GetInt64());
             Assert.Equal(2, scenes[1].GetProperty("train_clips").GetInt32());
         }
-        Assert.True(File.Exists(Path.Combine(outDir, "clip_a_01.jpg")));
+        Assert.True(File.Exists(Path.Combine(outDir, "clip_a_01.png")));
 
         // A scene without a train folder of its name is a usage error naming the folder: exit 2.
         Directory.Delete(Path.Combine(train, "b"), true);
@@ -162,6 +177,46 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         var e = Assert.Throws<ProfileException>(() => foreign.EnsureMatches(loaded, "walkway.profile.json"));
         Assert.Contains("monitoring learn --camera walkway", e.Message);
         Assert.Contains("other-1", e.Message);
+    }
+
+    [RequiresSharedDataFact("ped2/training/01")]
+    public async Task Learn_in_a_pipe_keeps_its_result_lines_and_writes_plain_progress_lines_without_escape_codes()
+    {
+        var config = Path.Combine(_dir, "c.json");
+        File.WriteAllText(config, $$"""
+            { "model": { "path": "{{Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")}}", "provider": "cpu" },
+              "cameras": [ { "id": "walkway", "url": "{{Path.Combine(TestPaths.Ped2, "training", "01", "%03d.jpg")}}", "analysisFps": 0, "profile": "walkway.profile.json" } ] }
+            """);
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+            WorkingDirectory = TestPaths.RepoRoot,
+        };
+        foreach (var a in new[] { DaemonProcess.MonitoringDll, "learn", "--config", config, "--camera", "walkway" }) psi.ArgumentList.Add(a);
+        psi.Environment["TERM"] = "xterm-256color"; // a colour terminal type: the redirection alone must keep escape codes out
+        psi.Environment.Remove("NO_COLOR");
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+
+        var output = await stdout;
+        var errors = await stderr;
+        Assert.True(process.ExitCode == 0, errors);
+        Assert.DoesNotContain('\u001b', output);
+        Assert.DoesNotContain('\u001b', errors);
+        // stdout holds the two result lines and nothing else.
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Matches(@"^learned walkway: 120 frames in \d+\.\d s -> .*walkway\.profile\.json \(profile walkway-\d+-[0-9a-f]+, model .+\)$", lines[0]);
+        Assert.StartsWith("calibration walkway: threshold ", lines[1]);
+        // Progress went to stderr as plain "learn walkway: N%" lines; Spectre's plain renderer looks once a second, so a
+        // learn of 2 s or more wrote at least one.
+        var progress = errors.Split('\n').Where(l => l.StartsWith("learn walkway", StringComparison.Ordinal)).ToList();
+        Assert.All(progress, l => Assert.Matches(@"^learn walkway: \d{1,3}%$", l));
+        var seconds = double.Parse(Regex.Match(lines[0], @" in (\d+\.\d) s ").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (seconds >= 2) Assert.NotEmpty(progress);
     }
 
     private static string Line(string text, string prefix) =>
