@@ -260,6 +260,8 @@ public sealed partial class OnnxSession : IDisposable
 
     private static InferenceSession CreateSession(string fullPath, OnnxSessionOptions options, bool cuda)
     {
+        // First: it makes the process's ORT environment (with our log callback) before anything else touches ORT.
+        using var log = OnnxRuntimeInfo.Capture();
         using var so = new Microsoft.ML.OnnxRuntime.SessionOptions
         {
             IntraOpNumThreads = options.IntraOpThreads,
@@ -277,7 +279,7 @@ public sealed partial class OnnxSession : IDisposable
             // The CPU-only package has no CUDA entry point at all and says so with EntryPointNotFoundException.
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException)
             {
-                throw CudaUnavailable(options.CudaDeviceId, e);
+                throw CudaUnavailable(options.CudaDeviceId, e, log.Messages);
             }
         }
         try
@@ -286,7 +288,7 @@ public sealed partial class OnnxSession : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            if (cuda && LooksLikeCuda(e.Message)) throw CudaUnavailable(options.CudaDeviceId, e);
+            if (cuda && LooksLikeCuda(e.Message)) throw CudaUnavailable(options.CudaDeviceId, e, log.Messages);
             var (code, message) = Split(e);
             var on = cuda ? " with the CUDA execution provider" : "";
             throw new InferenceException(code, $"ONNX Runtime could not load the model '{fullPath}'{on}: {message}", message, e);
@@ -297,9 +299,11 @@ public sealed partial class OnnxSession : IDisposable
         message.Contains("CUDA", StringComparison.OrdinalIgnoreCase) || message.Contains("cudnn", StringComparison.OrdinalIgnoreCase) ||
         message.Contains("cublas", StringComparison.OrdinalIgnoreCase);
 
-    private static InferenceException CudaUnavailable(int deviceId, Exception e)
+    private static InferenceException CudaUnavailable(int deviceId, Exception e, IReadOnlyList<string> ortLog)
     {
         var (code, message) = e is OnnxRuntimeException ort ? Split(ort) : (ErrorCode.Fail, e.Message);
+        // The exception says only "Failed to load shared library"; ORT logged which library and why (a missing CUDA one).
+        if (ortLog.Count > 0) message = $"{message.TrimEnd('.')}: {string.Join(" ", ortLog).TrimEnd('.')}.";
         var error = new InferenceException(code,
             $"The CUDA execution provider could not be enabled (device {deviceId}): {message} " +
             $"ONNX Runtime {OnnxRuntimeInfo.Version}'s {OnnxRuntimeInfo.CudaProviderLibrary} (shipped in " +

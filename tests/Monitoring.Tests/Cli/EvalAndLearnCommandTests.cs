@@ -184,7 +184,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
     {
         var config = Path.Combine(_dir, "c.json");
         File.WriteAllText(config, $$"""
-            { "model": { "path": "{{Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")}}", "provider": "cpu" },
+            { "model": { "path": "{{Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")}}", "provider": "auto" },
               "cameras": [ { "id": "walkway", "url": "{{Path.Combine(TestPaths.Ped2, "training", "01", "%03d.jpg")}}", "analysisFps": 0, "profile": "walkway.profile.json" } ] }
             """);
         var psi = new ProcessStartInfo("dotnet")

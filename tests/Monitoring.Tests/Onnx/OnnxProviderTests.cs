@@ -25,6 +25,8 @@ public sealed class OnnxProviderTests(ITestOutputHelper output)
         output.WriteLine(e.Message);
         Assert.Contains("CUDA execution provider could not be enabled", e.Message);
         Assert.Contains("CUDA 13", e.Message);
+        // ORT's own log line (which library failed to load, and why) is quoted, not printed on stderr.
+        Assert.Contains("Failed to load library", e.Message);
         Assert.Contains("cuDNN", e.Message);
         Assert.Contains("'cpu'", e.Message);
         Assert.False(string.IsNullOrWhiteSpace(e.OrtMessage));
