@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Monitoring.Analysis;
 using Monitoring.Inference;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Analysis;
 

@@ -1,6 +1,5 @@
 using Monitoring.Analysis;
 using Monitoring.Inference;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Analysis;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Monitoring.Benchmarking;
 using Monitoring.Cli;
 using Monitoring.Configuration;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Benchmarking;
 

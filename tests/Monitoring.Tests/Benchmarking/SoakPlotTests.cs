@@ -1,5 +1,4 @@
 using Monitoring.Benchmarking;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Benchmarking;
 

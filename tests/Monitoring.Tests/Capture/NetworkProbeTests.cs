@@ -4,10 +4,10 @@ using System.Net.Sockets;
 using System.Text;
 using Monitoring.Capture;
 using Monitoring.Native.OpenCv;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Capture;
 
+[Trait("Category", "Integration")]
 public sealed class NetworkProbeTests
 {
     [Fact]

@@ -4,11 +4,11 @@ using System.Text.RegularExpressions;
 using Monitoring.Analysis;
 using Monitoring.Cli;
 using Monitoring.Evaluation;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Cli;
 
 /// <summary>The eval and learn commands end to end on real Ped2 footage (skipped when ../shared is absent).</summary>
+[Trait("Category", "Integration")]
 public sealed class EvalAndLearnCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("monitoring-eval-").FullName;
@@ -157,7 +157,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         Assert.True(rc == 0, stderr.ToString());
         var profile = NormalityProfile.Load(Path.Combine(_dir, "walkway.profile.json"));
         Assert.Equal(120, profile.Frames);
-        using var loaded = AnomalyModel.Load(model, Inference.OnnxSessionOptions.Cpu);
+        using var loaded = AnomalyModel.Load(model, Monitoring.Inference.OnnxSessionOptions.Cpu);
         profile.EnsureMatches(loaded, "walkway.profile.json");
         Assert.Equal(loaded.ProfileLength, profile.Mean.Length);
         Assert.All(profile.Var, v => Assert.True(v >= 0));

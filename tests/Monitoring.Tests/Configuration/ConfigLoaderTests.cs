@@ -1,5 +1,4 @@
 using Monitoring.Configuration;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Configuration;
 

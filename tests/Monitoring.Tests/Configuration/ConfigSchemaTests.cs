@@ -2,7 +2,6 @@ using System.Collections;
 using System.Reflection;
 using System.Text.Json;
 using Monitoring.Configuration;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Configuration;
 

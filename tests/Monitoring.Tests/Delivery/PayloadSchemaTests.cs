@@ -2,9 +2,6 @@ using System.Text.Json;
 using Monitoring.Delivery;
 using Monitoring.Events;
 using Monitoring.Snapshots;
-using Monitoring.Tests.Events;
-using Monitoring.Tests.Regions;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Delivery;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Monitoring.Delivery;
 using Monitoring.Events;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Delivery;
 

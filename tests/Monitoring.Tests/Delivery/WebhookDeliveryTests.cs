@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Monitoring.Delivery;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Delivery;
 

@@ -1,6 +1,5 @@
 using Monitoring.Events;
 using Monitoring.Regions;
-using Monitoring.Tests.Regions;
 
 namespace Monitoring.Tests.Events;
 

@@ -6,8 +6,6 @@ using Monitoring.Events;
 using Monitoring.Hosting;
 using Monitoring.Regions;
 using Monitoring.Snapshots;
-using Monitoring.Tests.Regions;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Events;
 

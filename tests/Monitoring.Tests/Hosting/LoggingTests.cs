@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Monitoring.Configuration;
 using Monitoring.Hosting;
 using Monitoring.Native.OpenCv;
-using Monitoring.Tests.TestSupport;
 
 namespace Monitoring.Tests.Hosting;
 

@@ -5,7 +5,6 @@ using Monitoring.Capture;
 using Monitoring.Configuration;
 using Monitoring.Hosting;
 using Monitoring.Observability;
-using Monitoring.Tests.TestSupport;
 using Prometheus;
 using Xunit.Abstractions;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Monitoring.Native.OpenCv;
-using Monitoring.Tests.TestSupport;
 
-namespace Monitoring.Tests.OpenCv;
+namespace Monitoring.Tests.Native.OpenCv;
 
 /// <summary>A real RTSP camera on loopback (GStreamer), read over TCP through the FFmpeg backend.</summary>
+[Trait("Category", "Integration")]
 public sealed class RtspCaptureTests
 {
     [Fact]

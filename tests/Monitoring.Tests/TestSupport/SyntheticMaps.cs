@@ -1,6 +1,6 @@
 using Monitoring.Regions;
 
-namespace Monitoring.Tests.Regions;
+namespace Monitoring.Tests.TestSupport;
 
 /// <summary>Builds synthetic anomaly maps: "#"-style rows or filled rectangles.</summary>
 internal static class SyntheticMaps

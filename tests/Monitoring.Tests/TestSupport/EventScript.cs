@@ -1,8 +1,7 @@
 using Monitoring.Events;
 using Monitoring.Regions;
-using Monitoring.Tests.Regions;
 
-namespace Monitoring.Tests.Events;
+namespace Monitoring.Tests.TestSupport;
 
 /// <summary>Feeds a tracker one frame per second from synthetic blob maps (16×12 map on a 160×120 frame).</summary>
 internal sealed class EventScript(EventOptions options, RegionOptions? regions = null)

@@ -1,7 +1,6 @@
 using Monitoring.Native.OpenCv;
-using Monitoring.Tests.TestSupport;
 
-namespace Monitoring.Tests.OpenCv;
+namespace Monitoring.Tests.Native.OpenCv;
 
 /// <summary>Sources that do not exist or do not decode give clear errors, never a crash.</summary>
 public sealed class CaptureErrorTests : IDisposable

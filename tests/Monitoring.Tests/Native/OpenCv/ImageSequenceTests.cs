@@ -1,7 +1,6 @@
 using Monitoring.Native.OpenCv;
-using Monitoring.Tests.TestSupport;
 
-namespace Monitoring.Tests.OpenCv;
+namespace Monitoring.Tests.Native.OpenCv;
 
 /// <summary>Image sequences (<c>dir/%03d.jpg</c>): one we write ourselves, and UCSD Ped2 when it is present.</summary>
 public sealed class ImageSequenceTests : IDisposable

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Monitoring.Delivery;
 
-namespace Monitoring.Tests.Delivery;
+namespace Monitoring.Tests.Configuration;
 
 public class ConfigurationTests
 {

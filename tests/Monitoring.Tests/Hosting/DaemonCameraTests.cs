@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
-using Monitoring.Tests.TestSupport;
 using Xunit.Abstractions;
 
-namespace Monitoring.Tests.Daemon;
+namespace Monitoring.Tests.Hosting;
 
 /// <summary>
 /// The daemon as users run it, for many cameras: a real process, real cameras (files, a GStreamer RTSP server on

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Monitoring.Native.OpenCv;
-using Monitoring.Tests.TestSupport;
 using Xunit.Abstractions;
 
-namespace Monitoring.Tests.OpenCv;
+namespace Monitoring.Tests.Native.OpenCv;
 
 /// <summary>
 /// Measures (does not judge) decode speed on vtest.avi: native-size grey, grab only, and decode +

@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Http;
 using Monitoring.Cli;
 using Monitoring.Delivery;
 using Monitoring.Events;
-using Monitoring.Tests.TestSupport;
 
-namespace Monitoring.Tests.Delivery;
+namespace Monitoring.Tests.Cli;
 
 /// <summary><c>monitoring outbox status|dead-letters|requeue</c> over real outbox files (and a real receiver for requeue).</summary>
+[Trait("Category", "Integration")]
 public class OutboxCommandTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);

@@ -1,6 +1,6 @@
 using Monitoring.Native.OpenCv;
 
-namespace Monitoring.Tests.OpenCv;
+namespace Monitoring.Tests.Native.OpenCv;
 
 public sealed class ImageCodecTests
 {

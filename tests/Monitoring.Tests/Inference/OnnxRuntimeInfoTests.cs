@@ -1,7 +1,7 @@
 using Monitoring.Inference;
 using Xunit.Abstractions;
 
-namespace Monitoring.Tests.Onnx;
+namespace Monitoring.Tests.Inference;
 
 /// <summary>The ONNX Runtime package itself: the version we pin, its native libraries beside the app, its providers.</summary>
 public sealed class OnnxRuntimeInfoTests(ITestOutputHelper output)

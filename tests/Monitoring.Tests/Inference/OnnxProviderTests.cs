@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Monitoring.Inference;
 using Xunit.Abstractions;
-using Monitoring.Tests.TestSupport;
 
-namespace Monitoring.Tests.Onnx;
+namespace Monitoring.Tests.Inference;
 
 /// <summary>
 /// Execution provider selection. Without a GPU, CUDA cannot be enabled (the package ships the provider, but the

@@ -1,6 +1,6 @@
 using Monitoring.Native.OpenCv;
 
-namespace Monitoring.Tests.OpenCv;
+namespace Monitoring.Tests.TestSupport;
 
 /// <summary>Small pixel helpers for the OpenCV tests.</summary>
 internal static class Pixels

@@ -1,7 +1,7 @@
 using System.Text;
 using Monitoring.Snapshots;
 
-namespace Monitoring.Tests.Events;
+namespace Monitoring.Tests.TestSupport;
 
 /// <summary>Test-only renderer: JPEG markers around a description of the request, so tests can see what was asked.</summary>
 internal sealed class FakeJpegRenderer : ISnapshotRenderer

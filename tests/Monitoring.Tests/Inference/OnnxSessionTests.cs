@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Monitoring.Inference;
 using Xunit.Abstractions;
-using Monitoring.Tests.TestSupport;
 
-namespace Monitoring.Tests.Onnx;
+namespace Monitoring.Tests.Inference;
 
 /// <summary>A real ORT session on the tiny test model (tests/Monitoring.Tests/assets/onnx).</summary>
 public sealed class OnnxSessionTests(ITestOutputHelper output)

@@ -1,6 +1,6 @@
 using Monitoring.Native;
 
-namespace Monitoring.Tests.Analysis;
+namespace Monitoring.Tests.Native;
 
 public sealed class NativeLibraryTests
 {

@@ -5,7 +5,7 @@ using Monitoring.Delivery;
 using Monitoring.Events;
 using Monitoring.Regions;
 
-namespace Monitoring.Tests.Delivery;
+namespace Monitoring.Tests.TestSupport;
 
 /// <summary>Captures formatted log lines with their level.</summary>
 internal sealed class ListLogger<T> : ILogger<T>

@@ -1,11 +1,8 @@
 using Monitoring.Events;
 using Monitoring.Regions;
 using Monitoring.Snapshots;
-using Monitoring.Tests.Delivery;
-using Monitoring.Tests.Regions;
-using Monitoring.Tests.TestSupport;
 
-namespace Monitoring.Tests.Events;
+namespace Monitoring.Tests.Snapshots;
 
 public class SnapshotTests
 {

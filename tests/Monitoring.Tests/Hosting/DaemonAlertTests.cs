@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Monitoring.Native.OpenCv;
-using Monitoring.Tests.TestSupport;
 using Xunit.Abstractions;
 
-namespace Monitoring.Tests.Daemon;
+namespace Monitoring.Tests.Hosting;
 
 /// <summary>
 /// Alerts people can act on, end to end through the real daemon process: a real clip → events → signed webhooks at a

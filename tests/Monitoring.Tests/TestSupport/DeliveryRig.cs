@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Monitoring.Delivery;
 
-namespace Monitoring.Tests.Delivery;
+namespace Monitoring.Tests.TestSupport;
 
 /// <summary>An outbox and a running deliverer over one SQLite file, stopped by cancellation like the host does.</summary>
 internal sealed class DeliveryRig : IAsyncDisposable

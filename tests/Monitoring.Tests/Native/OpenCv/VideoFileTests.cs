@@ -1,7 +1,6 @@
 using Monitoring.Native.OpenCv;
-using Monitoring.Tests.TestSupport;
 
-namespace Monitoring.Tests.OpenCv;
+namespace Monitoring.Tests.Native.OpenCv;
 
 /// <summary>Decoding OpenCV's real sample clip vtest.avi (768×576, 795 frames, 10 fps, pedestrians).</summary>
 public sealed class VideoFileTests
