@@ -130,7 +130,7 @@ public static class Commands
         var test = Text("--test", "DIR", "folder of test clips, e.g. ../shared/datasets/ped2/testing");
         var labels = Text("--labels", "FILE", "frame labels JSON, e.g. ../shared/datasets/ped2/testing/labels.json");
         train.Required = test.Required = labels.Required = true;
-        var output = Text("--out", "DIR", "write report.json, roc.jpg, clip_*.jpg and snapshot_*.jpg there");
+        var output = Text("--out", "DIR", "write report.json, roc.png, clip_*.png and snapshot_*.jpg there");
         var model = Text("--model", "PATH", "the ONNX model [default: models/anomaly.onnx above the working directory]");
         var batch = Whole("--batch", "N", "windows per model run").WithDefault(8);
         var threads = Whole("--threads", "N", "ONNX Runtime intra-op threads; 0: one per physical core").WithDefault(0);
@@ -149,7 +149,7 @@ public static class Commands
         var warmup = Unset("--warmup", "S", "unmeasured seconds before each run [default: half of --seconds, within 1..4]", ParseNumber, "a number");
         var probeSeconds = Unset("--probe-seconds", "S", "seconds of each decode and model probe [default: --seconds, within 1..5]",
             ParseNumber, "a number");
-        var output = Text("--out", "FILE", "the JSON report (a soak writes soak.csv, soak-rss.jpg beside it)").WithDefault("out/bench/bench.json");
+        var output = Text("--out", "FILE", "the JSON report (a soak writes soak.csv, soak-rss.png beside it)").WithDefault("out/bench/bench.json");
         var maxCameras = Whole("--max-cameras", "N", "the most cameras of any run").WithDefault(16);
         var ramp = PositiveList("--ramp", "camera counts of the live ramp, until one misses real time", BenchCommand.DefaultRamp);
         var throughputCameras = PositiveList("--throughput-cameras", "camera counts of the unpaced throughput runs", BenchCommand.DefaultThroughputCameras);
