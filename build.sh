@@ -83,7 +83,9 @@ case "$cmd" in
   train)
     apt_install python3-torch python3-onnx python3-numpy python3-opencv
     cd "$ROOT"
-    /usr/bin/python3 models/training/train.py "$@"
+    # the package models/training/montrain (requirements: models/training/requirements.md); paths given here are
+    # relative to the repository root, as before
+    PYTHONPATH="$ROOT/models/training${PYTHONPATH:+:$PYTHONPATH}" /usr/bin/python3 -m montrain.train "$@"
     ;;
   run)
     cd "$ROOT"

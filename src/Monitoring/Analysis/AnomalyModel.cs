@@ -97,7 +97,7 @@ public sealed class AnomalyModel : IDisposable
         if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var k) && k is >= 1 and <= 1000)
             return k;
         throw new ModelContractException(
-            $"model '{path}': metadata score_window is '{text}', expected a whole number of frames from 1 to 1000; re-export the model (models/training/export.py)");
+            $"model '{path}': metadata score_window is '{text}', expected a whole number of frames from 1 to 1000; re-export the model (models/training/montrain/export.py)");
     }
 
     /// <summary>Runs the model on the first <see cref="AnalysisBatch.Count"/> entries of <paramref name="batch"/>

@@ -47,13 +47,13 @@ public sealed class ModelHead
             var weight = root.TryGetProperty("weights", out _) ? Floats("weights") : null;
             if (oneSided.Length != d || weight is { } w && (w.Length != d || w.Sum() <= 0))
                 throw new ModelContractException(
-                    $"model '{path}': metadata calibration has {oneSided.Length} onesided / {weight?.Length} weights values for {d} feature channels; re-export the model (models/training/export.py)");
+                    $"model '{path}': metadata calibration has {oneSided.Length} onesided / {weight?.Length} weights values for {d} feature channels; re-export the model (models/training/montrain/export.py)");
             return new ModelHead(d, oneSided, weight, F("eps"), F("cal_a"), F("cal_b"), F("beta"));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             throw new ModelContractException(
-                $"model '{path}': metadata calibration is not readable ({e.Message}); re-export the model (models/training/export.py)");
+                $"model '{path}': metadata calibration is not readable ({e.Message}); re-export the model (models/training/montrain/export.py)");
         }
     }
 

@@ -8,6 +8,7 @@ namespace Monitoring.Tests.Analysis;
 /// <summary>
 /// The shipped model (models/anomaly.onnx) under ONNX Runtime reproduces the reference outputs its
 /// export wrote beside it (models/reference/, computed by PyTorch), through our AnomalyModel wrapper.
+/// The checks are static so that a freshly trained export can be held to them too (TinyTrainingExportTests).
 /// </summary>
 public sealed class ModelReferenceTests
 {
@@ -16,13 +17,13 @@ public sealed class ModelReferenceTests
 
     private sealed record Tensor(string Name, float[] Data, int[] Shape);
 
-    private static (Dictionary<string, Tensor> Tensors, double Atol, double Rtol) LoadReference()
+    private static (Dictionary<string, Tensor> Tensors, double Atol, double Rtol) LoadReference(string referenceDir)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(ReferenceDir, "reference.json")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(referenceDir, "reference.json")));
         var tensors = new Dictionary<string, Tensor>();
         foreach (var t in doc.RootElement.GetProperty("tensors").EnumerateArray())
         {
-            var bytes = File.ReadAllBytes(Path.Combine(ReferenceDir, t.GetProperty("file").GetString()!));
+            var bytes = File.ReadAllBytes(Path.Combine(referenceDir, t.GetProperty("file").GetString()!));
             var shape = t.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray();
             var data = MemoryMarshal.Cast<byte, float>(bytes).ToArray();
             Assert.Equal(shape.Aggregate(1, (a, b) => a * b), data.Length);
@@ -32,10 +33,14 @@ public sealed class ModelReferenceTests
     }
 
     [Fact]
-    public void Onnx_runtime_reproduces_the_exported_reference_outputs()
+    public void Onnx_runtime_reproduces_the_exported_reference_outputs() => AssertReproducesReference(ModelPath, ReferenceDir);
+
+    /// <summary>The model at <paramref name="modelPath"/>, run by ONNX Runtime through AnomalyModel, gives the torch
+    /// outputs of the reference batch in <paramref name="referenceDir"/> within its tolerance.</summary>
+    internal static void AssertReproducesReference(string modelPath, string referenceDir)
     {
-        var (t, atol, rtol) = LoadReference();
-        using var model = AnomalyModel.Load(ModelPath, OnnxSessionOptions.Cpu);
+        var (t, atol, rtol) = LoadReference(referenceDir);
+        using var model = AnomalyModel.Load(modelPath, OnnxSessionOptions.Cpu);
         var n = t["frames"].Shape[0];
         Assert.Equal([n, model.T, model.H, model.W], t["frames"].Shape);
         Assert.Equal([n, model.D, model.CellsH, model.CellsW], t["profile_mean"].Shape);
@@ -64,11 +69,15 @@ public sealed class ModelReferenceTests
     }
 
     [Fact]
-    public void The_head_read_from_the_metadata_gives_the_graphs_map_attention_and_score_from_its_features()
+    public void The_head_read_from_the_metadata_gives_the_graphs_map_attention_and_score_from_its_features() =>
+        AssertHeadMatchesGraph(ModelPath, ReferenceDir);
+
+    /// <summary>ModelHead, read from the model's metadata, turns the reference features into the graph's map and score.</summary>
+    internal static void AssertHeadMatchesGraph(string modelPath, string referenceDir)
     {
         // learn scores held-out footage with ModelHead instead of the graph: it must be the graph's arithmetic.
-        var (t, atol, rtol) = LoadReference();
-        using var model = AnomalyModel.Load(ModelPath, OnnxSessionOptions.Cpu);
+        var (t, atol, rtol) = LoadReference(referenceDir);
+        using var model = AnomalyModel.Load(modelPath, OnnxSessionOptions.Cpu);
         var head = Assert.IsType<ModelHead>(model.Head);
         int n = t["frames"].Shape[0], len = model.ProfileLength, cells = model.Cells;
         var s = new float[cells];
@@ -85,9 +94,12 @@ public sealed class ModelReferenceTests
     }
 
     [Fact]
-    public void The_model_follows_the_contract_and_carries_its_metadata()
+    public void The_model_follows_the_contract_and_carries_its_metadata() => AssertFollowsContract(ModelPath);
+
+    /// <summary>The model's window, feature count and identity are what the contract allows.</summary>
+    internal static void AssertFollowsContract(string modelPath)
     {
-        using var model = AnomalyModel.Load(ModelPath, OnnxSessionOptions.Cpu);
+        using var model = AnomalyModel.Load(modelPath, OnnxSessionOptions.Cpu);
         Assert.True(model.T >= 2 && model.H >= 32 && model.W >= 32, $"window {model.T}x{model.H}x{model.W}");
         Assert.True(model.D is >= 1 and <= 32, $"D = {model.D}");
         Assert.Matches("^[0-9a-f]{64}$", model.Sha256);

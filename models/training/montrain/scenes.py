@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Validation scenes with synthetic anomalies, for choosing anomaly models on scenes they were not tuned on.
 
 Writes image-sequence folders that `monitoring eval` reads (one scene at a time):
@@ -32,13 +31,13 @@ KINDS = ("fast", "foreign", "glide", "bike", "cart", "left", "trespass")
 # Measured on the train footage (1st-99th percentile of isolated walkers): vtest 42-117 px tall, Ped2 24-42 px.
 CFG = {"vtest": dict(thr=28, close=9, hmin=40, hmax=140, area=300),
        "ped2": dict(thr=20, close=5, hmin=20, hmax=60, area=80)}
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 JPEG = [cv2.IMWRITE_JPEG_QUALITY, 95]
 
 
 def fail(msg):
     """Print a usage error (no traceback) and exit with status 2."""
-    print("scenes.py: error: " + msg, file=sys.stderr)
+    print("montrain.scenes: error: " + msg, file=sys.stderr)
     sys.exit(2)
 
 
@@ -429,7 +428,7 @@ def check_images(folder, out, manifest):
 
 def main():
     """Parse the arguments, check the paths, generate the scenes and print the summary."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(prog="montrain.scenes", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--vtest", default="/usr/share/doc/opencv-doc/examples/data/vtest.avi",
                    help="OpenCV's vtest.avi (768x576, 795 frames, 10 fps) (default: %(default)s)")
     p.add_argument("--ped2", default=os.path.join(os.path.dirname(REPO), "shared", "datasets", "ped2"),

@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Train, calibrate and export the Monitoring anomaly model on UCSD Ped2 training/ (normal only).
 
-    /usr/bin/python3 models/training/train.py            # from the repo root, defaults reproduce the card
+    cd models/training && /usr/bin/python3 -m montrain.train     # defaults reproduce the card (= ./build.sh train)
 
 Steps: (1) train the future-frame predictor on training clips except --val-clips; (2) compute the
 per-cell raw features, their global standardisation and a per-cell profile on the fit clips;
@@ -12,27 +11,27 @@ No test clip is read here.
 import argparse
 import json
 import os
-import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common  # noqa: E402
-import export as ex  # noqa: E402
-import monmodel as mm  # noqa: E402
+from . import data as dt
+from . import export as ex
+from . import network as net
+from . import scoring
+from . import synthetic
 
-# v5 and v7 (v3: the first three; v2: perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3; the v6 experiment, not
-# adopted: these four + code0..code7 with --code-weight 0.1 --version 6, see the model card)
+# v5 and v7 (v3: the first three; v2: perr_mean,perr_max3,perr_cellmax,mot1,mot2,mot4,mot1_max3)
 DEFAULT_FEATURES = "perr_mean,perr_max3,perr_c4max,spdp1r2_c4max"
 
 
-def parse():
-    root = common.repo_root()
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", default=os.path.normpath(os.path.join(root, "..", "shared", "datasets", "ped2")))
+def parse(argv=None):
+    root = dt.repo_root()
+    p = argparse.ArgumentParser(prog="montrain.train", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default=dt.default_data(), help="a folder with training/<clip>/NNN.jpg (UCSD Ped2)")
     p.add_argument("--out", default=os.path.join(root, "models"), help="where anomaly.onnx + reference/ go")
     p.add_argument("--runs", default=os.path.join(root, "models", "training", "runs"))
     p.add_argument("--name", default="main", help="run name (folder under --runs)")
@@ -44,12 +43,10 @@ def parse():
     p.add_argument("--crop", default="64x96", help="random training crop HxW (multiples of 8)")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--features", default=DEFAULT_FEATURES, help="raw feature channels exported, from "
-                   + ",".join(mm.RAW_NAMES))
+                   + ",".join(net.RAW_NAMES))
     p.add_argument("--eps", type=float, default=8.0, help="variance floor added in the graph")
     p.add_argument("--beta", type=float, default=2.0, help="attention softmax temperature on the cell z-score")
     p.add_argument("--two-sided", action="store_true", help="count deviations below the mean on every channel")
-    p.add_argument("--code-weight", type=float, default=1.0, help="weight of each predictor-code channel (code*) in "
-                   "the cell distance; the others weigh 1")
     p.add_argument("--grad-loss", type=float, default=0.0, help="weight of a gradient-difference loss (L1 between the "
                    "image gradients' magnitudes of prediction and frame, Frame-Pred's Lgd) beside the MSE; 0 = v5")
     p.add_argument("--seed", type=int, default=0)
@@ -59,9 +56,10 @@ def parse():
     p.add_argument("--no-export", action="store_true")
     p.add_argument("--pred", default="", help="reuse a trained predictor state (skip training; for re-calibration)")
     p.add_argument("--version", default="7")
+    p.add_argument("--model-name", default="monitoring-ped2-predcell", help="metadata model_name")
     p.add_argument("--score-window", type=int, default=5, help="frame score = causal mean of the model's score "
                    "over this many analysed frames (metadata score_window; applied by the daemon and eval)")
-    return p.parse_args()
+    return p.parse_args(argv)
 
 
 def log(fh, msg):
@@ -89,11 +87,11 @@ def train_predictor(model, clips, args, fh):
     t0 = time.time()
     run = 0.0
     for it in range(args.iters):
-        xs = np.empty((args.batch, mm.T, ch, cw), np.float32)
+        xs = np.empty((args.batch, dt.T, ch, cw), np.float32)
         for b in range(args.batch):
             c, i = wins[rng.randint(len(wins))]
-            w = clips[c][np.clip(np.arange(i - mm.T + 1, i + 1), 0, None)]
-            y, x = rng.randint(0, mm.H - ch + 1), rng.randint(0, mm.W - cw + 1)
+            w = clips[c][np.clip(np.arange(i - dt.T + 1, i + 1), 0, None)]
+            y, x = rng.randint(0, dt.H - ch + 1), rng.randint(0, dt.W - cw + 1)
             w = w[:, y:y + ch, x:x + cw]
             if rng.rand() < 0.5:
                 w = w[:, :, ::-1]
@@ -114,8 +112,8 @@ def train_predictor(model, clips, args, fh):
     torch.set_num_threads(args.threads)
 
 
-def main():
-    args = parse()
+def main(argv=None):
+    args = parse(argv)
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -125,12 +123,12 @@ def main():
     log(fh, f"args {vars(args)}")
     t_start = time.time()
 
-    clips = mm.load_split(args.data, "training", cache_dir=args.runs)
+    clips = dt.load_split(args.data, "training", cache_dir=args.runs)
     val_names = [c for c in args.val_clips.split(",") if c] if args.val_clips else []
     fit = {c: v for c, v in clips.items() if c not in val_names}
     log(fh, f"fit clips {sorted(fit)} ({sum(len(v) for v in fit.values())} frames), val clips {val_names}")
 
-    full = mm.AnomalyModel()                       # all raw channels, for training + analysis
+    full = net.AnomalyModel()                       # all raw channels, for training + analysis
     if args.pred:
         full.pred.load_state_dict(torch.load(args.pred))
         log(fh, f"predictor loaded from {args.pred}")
@@ -145,7 +143,7 @@ def main():
     # quiet and crowded, for choosing the sigmoid constants and for validation figures.
     # only the exported channels are computed (some candidates, e.g. block matching, are slow in torch)
     names = args.features.split(",")
-    raw = {c: common.clip_features(full, v, raw=True, names=names) for c, v in clips.items()}
+    raw = {c: scoring.clip_features(full, v, raw=True, names=names) for c, v in clips.items()}
     cal_names = [c for c in args.cal_clips.split(",") if c] + val_names
     prof_names = [c for c in clips if c not in cal_names]
     rng = np.random.RandomState(args.seed + 1)
@@ -153,15 +151,15 @@ def main():
     for c in cal_names:
         for kind in ("fast", "foreign"):
             donor = clips[prof_names[rng.randint(len(prof_names))]]
-            sc, mask, boxes = common.paste_anomaly(clips[c], donor, rng, kind)
-            syn[f"{c}_{kind}"] = (common.clip_features(full, sc, raw=True, names=names), mask, boxes)
+            sc, mask, boxes = synthetic.paste_anomaly(clips[c], donor, rng, kind)
+            syn[f"{c}_{kind}"] = (scoring.clip_features(full, sc, raw=True, names=names), mask, boxes)
     # v3: realistic far-field fast anomalies (own RNG stream, so the draws above are those of v2);
     # reported only, the calibration constants use fast + foreign as in v2
     rng_far = np.random.RandomState(args.seed + 2)
     for c in cal_names:
         donor = clips[prof_names[rng_far.randint(len(prof_names))]]
-        sc, mask, boxes = common.paste_far_fast(clips[c], donor, rng_far)
-        syn[f"{c}_farfast"] = (common.clip_features(full, sc, raw=True, names=names), mask, boxes)
+        sc, mask, boxes = synthetic.paste_far_fast(clips[c], donor, rng_far)
+        syn[f"{c}_farfast"] = (scoring.clip_features(full, sc, raw=True, names=names), mask, boxes)
     np.savez_compressed(os.path.join(run_dir, "raw_features.npz"),
                         **{f"{'val' if c in val_names else 'fit'}_{c}": f for c, f in raw.items()},
                         **{f"syn_{k}": f for k, (f, _, _) in syn.items()},
@@ -171,10 +169,8 @@ def main():
 
     # ---- the exported model: selected channels, global standardisation from the predictor's fit clips
     sel = list(range(len(names)))                     # raw[...] holds exactly the selected channels
-    model = mm.AnomalyModel(select=[mm.RAW_NAMES.index(n) for n in names], onesided=not args.two_sided)
+    model = net.AnomalyModel(select=[net.RAW_NAMES.index(n) for n in names], onesided=not args.two_sided)
     osv = model.onesided.numpy()
-    model.set_weights([args.code_weight if n.startswith("code") else 1.0 for n in names])
-    wv = model.weight.numpy()
     model.pred.load_state_dict(full.pred.state_dict())
     allfit = np.concatenate([raw[c][:, sel] for c in fit])
     g_mean = allfit.mean((0, 2, 3))
@@ -184,8 +180,8 @@ def main():
     model.eps.fill_(args.eps)
     model.beta.fill_(args.beta)
     stdz = lambda f: (f[:, sel] - g_mean[None, :, None, None]) / g_std[None, :, None, None]
-    mean, var = common.welford_profile([stdz(raw[c]) for c in prof_names])
-    dist = lambda f: mm.distances_np(stdz(f), mean, var, args.eps, osv, wv)
+    mean, var = scoring.welford_profile([stdz(raw[c]) for c in prof_names])
+    dist = lambda f: net.distances_np(stdz(f), mean, var, args.eps, osv)
 
     report = {"features": names, "onesided": osv.tolist(), "eps": args.eps, "beta": args.beta,
               "calibration_profile_clips": prof_names, "calibration_clips": cal_names}
@@ -201,9 +197,9 @@ def main():
     model.cal_b.fill_(b)
     report.update(cell_quantiles=q, synthetic_frame_max_s_q50_q99=[float(np.quantile(syn_max, 0.5)),
                   float(np.quantile(syn_max, 0.99))], cal_a=a, cal_b=b)
-    normal = np.concatenate([common.score_np(s, a, b, args.beta)[2] for s in s_norm.values()])
+    normal = np.concatenate([scoring.score_np(s, a, b, args.beta)[2] for s in s_norm.values()])
     # the frame score the daemon reports: the model's score averaged over --score-window frames of each clip
-    fscore = lambda s: common.smooth_scores(common.score_np(s, a, b, args.beta)[2], args.score_window)
+    fscore = lambda s: scoring.smooth_scores(scoring.score_np(s, a, b, args.beta)[2], args.score_window)
     normal_fs = np.concatenate([fscore(s) for s in s_norm.values()])
     for kind in ("fast", "foreign", "farfast"):
         pos, pos_fs, hits = [], [], []
@@ -211,18 +207,18 @@ def main():
             if k.split("_")[1] != kind:
                 continue
             s = s_syn[k]
-            pos.append(common.score_np(s, a, b, args.beta)[2][m])
+            pos.append(scoring.score_np(s, a, b, args.beta)[2][m])
             pos_fs.append(fscore(s)[m])
-            hits += [common.top_cell_hit(s[t], bx[t]) for t in np.where(m)[0]]
+            hits += [scoring.top_cell_hit(s[t], bx[t]) for t in np.where(m)[0]]
         pos, pos_fs = np.concatenate(pos), np.concatenate(pos_fs)
-        report[f"val_synthetic_{kind}_auc"] = common.auc(np.r_[normal, pos],
+        report[f"val_synthetic_{kind}_auc"] = scoring.auc(np.r_[normal, pos],
                                                          np.r_[np.zeros(len(normal)), np.ones(len(pos))])
-        report[f"val_synthetic_{kind}_auc_frame_score"] = common.auc(
+        report[f"val_synthetic_{kind}_auc_frame_score"] = scoring.auc(
             np.r_[normal_fs, pos_fs], np.r_[np.zeros(len(normal_fs)), np.ones(len(pos_fs))])
         report[f"val_synthetic_{kind}_top_cell_hit"] = float(np.mean(hits))
     report["val_normal_score_quantiles"] = {p: float(np.quantile(normal, p)) for p in (0.5, 0.9, 0.99)}
     report["val_normal_cells_above_0.5"] = float(np.mean(
-        np.concatenate([common.score_np(s, a, b, args.beta)[0].ravel() for s in s_norm.values()]) > 0.5))
+        np.concatenate([scoring.score_np(s, a, b, args.beta)[0].ravel() for s in s_norm.values()]) > 0.5))
     log(fh, "validation " + json.dumps(report))
     report["train_seconds"] = time.time() - t_start
     with open(os.path.join(run_dir, "report.json"), "w") as f:
@@ -230,12 +226,14 @@ def main():
     torch.save(model.state_dict(), os.path.join(run_dir, "model.pt"))
 
     if not args.no_export:
-        path, meta = ex.export(model, args.out, "monitoring-ped2-predcell", args.version,
+        path, meta = ex.export(model, args.out, args.model_name, args.version,
                                f"Ped2 future-frame-prediction error per-cell features ({args.features}), diagonal Gaussian "
                                f"profile distance; trained on UCSD Ped2 training clips except {val_names}",
                                score_window=args.score_window)
         log(fh, f"exported {path} {meta}")
     log(fh, f"total {time.time() - t_start:.0f}s")
+    fh.close()
+    return report
 
 
 if __name__ == "__main__":

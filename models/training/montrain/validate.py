@@ -1,13 +1,12 @@
-#!/usr/bin/python3
 """Choose the head (standardisation, variance floor, channels, score window, attention) on validation scenes.
 
-    /usr/bin/python3 models/training/validate.py --scenes /tmp/sc1             # from the repo root
+    cd models/training && /usr/bin/python3 -m montrain.validate --scenes /tmp/sc1
 
-The scenes are scenes.py's output: DIR/train/<scene>/<clip>/NNN.jpg (normal footage), DIR/test/<scene>/<clip>/
+The scenes are montrain.scenes' output: DIR/train/<scene>/<clip>/NNN.jpg (normal footage), DIR/test/<scene>/<clip>/
 (test clips, synthetic anomalies pasted into some) and DIR/labels.json ("<scene>/<clip>" -> {"frames", "abnormal":
 [[from, to]]}, 0-based inclusive). Every scene is one camera, as the daemon sees it:
 
-1. The committed graph's RAW per-cell channels (v7's four and candidates, monmodel.RAW_NAMES) of every frame,
+1. The committed graph's RAW per-cell channels (v7's four and candidates, network.RAW_NAMES) of every frame,
    causal windows with first-frame padding per clip, are computed once per scene and cached (npz, keyed by scene,
    model sha and channel list).
 2. A numpy replica of the graph's head (checked against the torch forward) scores each candidate head: profile =
@@ -20,7 +19,7 @@ The scenes are scenes.py's output: DIR/train/<scene>/<clip>/NNN.jpg (normal foot
    share: normal test frames (after each clip's first T-1) whose max map cell reaches the threshold the daemon
    derives on the train footage (5 contiguous folds, each scored against a profile of the other four; the largest
    fold's upper tail point for rate 0.001, empirical or exponential fit of the top 5 %, ProfileBuilder.Calibrate).
-The committed cal_a / cal_b are kept for every candidate (a new channel set would be re-exported by train.py).
+The committed cal_a / cal_b are kept for every candidate (a new channel set would be re-exported by montrain.train).
 Candidates: stage 1 = channel sets x standardisation x floors (window 5, beta 2); stage 2 = window x beta around
 v7 and stage 1's best; stage 3 = floor x beta jointly. Output: one table per scene, a summary (candidate x scene),
 the best heads, and DIR_CACHE/results_<scenes folder>.json.
@@ -30,22 +29,21 @@ import hashlib
 import json
 import os
 import re
-import sys
 import time
 from collections import namedtuple
 
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common  # noqa: E402
-import export as ex  # noqa: E402
-import monmodel as mm  # noqa: E402
+from . import data as dt
+from . import export as ex
+from . import network as net
+from . import scoring
 
 V7 = ("perr_mean", "perr_max3", "perr_c4max", "spdp1r2_c4max")
 EXTRA = ("mot1", "mot1_max3", "mot4", "grad", "int")
 CHANNELS = V7 + EXTRA
-WARM = mm.T - 1                       # a clip's first T-1 frames have a padded past
+WARM = dt.T - 1                       # a clip's first T-1 frames have a padded past
 FOLDS, RATE, TAIL = 5, 0.001 / 10, 0.05   # the daemon's calibration (ProfileBuilder / ProfileCalibration: target / SafetyFactor)
 F32 = np.float32
 
@@ -54,9 +52,9 @@ Cand = namedtuple("Cand", "chans mode eps window beta")
 
 
 def parse():
-    root = common.repo_root()
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--scenes", required=True, help="scenes.py output folder (train/, test/, labels.json)")
+    root = dt.repo_root()
+    p = argparse.ArgumentParser(prog="montrain.validate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--scenes", required=True, help="montrain.scenes output folder (train/, test/, labels.json)")
     p.add_argument("--model", default=os.path.join(root, "models", "anomaly.onnx"))
     p.add_argument("--cache", default=os.path.join(root, "models", "training", "runs", "validate"))
     p.add_argument("--threads", type=int, default=2)
@@ -79,8 +77,8 @@ def extract(model, root, scene, cache_dir, sha):
         with open(os.path.join(root, name), "rb") as f:
             h.update(f.read())
     key = h.hexdigest()[:8]
-    path = os.path.join(cache_dir, f"{scene}_{sha[:12]}_{key}_{mm.H}x{mm.W}.npz")
-    z = common.load_cache(path)
+    path = os.path.join(cache_dir, f"{scene}_{sha[:12]}_{key}_{dt.H}x{dt.W}.npz")
+    z = scoring.load_cache(path)
     if z is not None:
         out = {"train": {}, "test": {}}
         for k, v in z.items():
@@ -92,9 +90,9 @@ def extract(model, root, scene, cache_dir, sha):
     for split in out:
         for c, d in clip_dirs(root, split, scene):
             t0 = time.time()
-            clip = mm.load_clip(d)                     # monmodel.load_frame: the daemon's pre-processing
+            clip = dt.load_clip(d)                     # data.load_frame: the daemon's pre-processing
             t1 = time.time()
-            out[split][c] = common.clip_features(model, clip, raw=True, names=CHANNELS)
+            out[split][c] = scoring.clip_features(model, clip, raw=True, names=CHANNELS)
             t_load, t_feat, n = t_load + t1 - t0, t_feat + time.time() - t1, n + len(clip)
     os.makedirs(cache_dir, exist_ok=True)
     np.savez(path, **{f"{s}__{c}": v for s, clips in out.items() for c, v in clips.items()})
@@ -105,9 +103,9 @@ def extract(model, root, scene, cache_dir, sha):
 
 
 def global_constants(model, raws):
-    """Per-channel global mean / std: the graph's baked Ped2 constants for v7's channels; for the others, train.py's
+    """Per-channel global mean / std: the graph's baked Ped2 constants for v7's channels; for the others, montrain.train's
     rule (mean, std + 1e-6 over every cell of Ped2 training clips 01-13 = the ped2 scene's train clips 04-13 and its
-    untouched test clips 01-03, which scenes.py byte-copies), else the first scene's train footage."""
+    untouched test clips 01-03, which montrain.scenes byte-copies), else the first scene's train footage."""
     if "ped2" in raws:
         r = raws["ped2"]
         fit = [r["train"][c] for c in sorted(r["train"])] + [r["test"][c] for c in ("01", "02", "03") if c in r["test"]]
@@ -116,7 +114,7 @@ def global_constants(model, raws):
         fit = [r["train"][c] for c in sorted(r["train"])]
     allfit = np.concatenate(fit)
     g_mean, g_std = allfit.mean((0, 2, 3)), allfit.std((0, 2, 3)) + 1e-6
-    baked = dict(zip([mm.RAW_NAMES[i] for i in model.select.tolist()], zip(model.g_mean.numpy(), model.g_std.numpy())))
+    baked = dict(zip(model.channels, zip(model.g_mean.numpy(), model.g_std.numpy())))
     for i, n in enumerate(CHANNELS):
         if n in baked:
             print(f"  {n:14s} baked mean/std {baked[n][0]:8.4f} / {baked[n][1]:.4f}   recomputed "
@@ -184,11 +182,11 @@ def window_scores(s, a, b, beta):
 
 def smooth(scores, bounds, window):
     """The daemon's frame score: causal mean over the last `window` windows, restarting at every clip."""
-    return np.concatenate([common.smooth_scores(scores[a:b], window) for a, b in bounds])
+    return np.concatenate([scoring.smooth_scores(scores[a:b], window) for a, b in bounds])
 
 
 def profile(f):
-    """Per-cell mean and population variance (float64 sums, float32 result, like common.welford_profile)."""
+    """Per-cell mean and population variance (float64 sums, float32 result, like scoring.welford_profile)."""
     f = f.astype(np.float64)
     return f.mean(0).astype(F32), f.var(0).astype(F32)
 
@@ -214,7 +212,7 @@ def upper_tail(x, rate=RATE):
 
 
 def auc(scores, pos):
-    """ROC-AUC by the rank statistic with average ranks for ties (= common.auc, vectorised)."""
+    """ROC-AUC by the rank statistic with average ranks for ties (= scoring.auc, vectorised)."""
     scores = np.asarray(scores, np.float64)
     order = np.argsort(scores, kind="mergesort")
     _, first, counts = np.unique(scores[order], return_index=True, return_counts=True)
@@ -229,7 +227,7 @@ class Head:
 
     def __init__(self, sc, cand):
         self.idx = [CHANNELS.index(c) for c in cand.chans]
-        self.onesided = np.array([not mm.two_sided(c) for c in cand.chans])
+        self.onesided = np.array([not net.two_sided(c) for c in cand.chans])
         tr = sc.train[:, self.idx]
         self.sigma = feature_scale(tr) if cand.mode == "camera" else np.ones(len(self.idx), F32)
         self.floor = (np.asarray(cand.eps, F32) * self.sigma ** 2)[:, None, None]
@@ -295,7 +293,7 @@ def check_head(model, sc, raw_test, cal):
         fed = v + F32(eps) * (head.sigma[:, None, None] ** 2 - F32(1))
         for c in clips:
             d = os.path.join(sc.root, "test", sc.name, c)
-            x = torch.from_numpy(np.ascontiguousarray(mm.causal_windows(mm.load_clip(d))[:24]))
+            x = torch.from_numpy(np.ascontiguousarray(dt.causal_windows(dt.load_clip(d))[:24]))
             n = len(x)
             f, _, _, score = model(x, torch.from_numpy(m)[None].expand(n, -1, -1, -1),
                                    torch.from_numpy(fed)[None].expand(n, -1, -1, -1))
@@ -303,7 +301,7 @@ def check_head(model, sc, raw_test, cal):
             mine = sc.test[start:start + n][:, head.idx]
             dfeat = max(dfeat, float(np.abs(f.numpy() - mine).max()))
             ours = window_scores(head.distances(mine, m, v), cal["cal_a"], cal["cal_b"], cal["beta"])
-            dscore = max(dscore, float(np.abs(common.smooth_scores(score.numpy(), 5) - common.smooth_scores(ours, 5)).max()))
+            dscore = max(dscore, float(np.abs(scoring.smooth_scores(score.numpy(), 5) - scoring.smooth_scores(ours, 5)).max()))
     print(f"{sc.name}: head check (v7 channels, eps {eps:g}, global and camera, {len(clips)} clips x 24 windows): "
           f"max |features - torch| {dfeat:.2e}, max |frame score - torch| {dscore:.2e}")
 

@@ -1,22 +1,18 @@
-#!/usr/bin/env python3
 """Throughput of the exported model's torch twin on this CPU (proxy for ONNX Runtime), frames/s.
 
-    /usr/bin/python3 models/training/bench.py [--batch 8] [--threads 2]
+    cd models/training && /usr/bin/python3 -m montrain.bench [--batch 8] [--threads 2]
 """
 import argparse
 import os
-import sys
 import time
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common  # noqa: E402
-import export as ex  # noqa: E402
-import monmodel as mm  # noqa: E402
+from . import data as dt
+from . import export as ex
 
-p = argparse.ArgumentParser()
-p.add_argument("--model", default=os.path.join(common.repo_root(), "models", "anomaly.onnx"))
+p = argparse.ArgumentParser(prog="montrain.bench")
+p.add_argument("--model", default=os.path.join(dt.repo_root(), "models", "anomaly.onnx"))
 p.add_argument("--batch", type=int, default=8)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--seconds", type=float, default=10.0)
@@ -25,8 +21,8 @@ a = p.parse_args()
 torch.set_num_threads(a.threads)
 model, _ = ex.load_onnx_into_torch(a.model)
 d = model.dim
-x = torch.rand(a.batch, mm.T, mm.H, mm.W)
-pm, pv = torch.zeros(a.batch, d, mm.GH, mm.GW), torch.ones(a.batch, d, mm.GH, mm.GW)
+x = torch.rand(a.batch, dt.T, dt.H, dt.W)
+pm, pv = torch.zeros(a.batch, d, dt.GH, dt.GW), torch.ones(a.batch, d, dt.GH, dt.GW)
 with torch.no_grad():
     if a.jit:
         model = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(model, (x, pm, pv))))

@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Python replica of the C# protocol on UCSD Ped2, for the exported model.
 
-    /usr/bin/python3 models/training/eval_ped2.py            # from the repo root
+    cd models/training && /usr/bin/python3 -m montrain.evaluate
 
 1. `learn`: run the model over every training frame (causal windows, first-frame padding, dummy
    profile), per-cell mean and population variance of `features` -> the camera profile.
@@ -14,23 +13,22 @@ that they reproduce models/reference/ outputs.
 import argparse
 import json
 import os
-import sys
 import time
 
 import cv2
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import common  # noqa: E402
-import export as ex  # noqa: E402
-import monmodel as mm  # noqa: E402
+from . import data as dt
+from . import export as ex
+from . import scoring
 
 
 def parse():
-    root = common.repo_root()
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", default=os.path.normpath(os.path.join(root, "..", "shared", "datasets", "ped2")))
+    root = dt.repo_root()
+    p = argparse.ArgumentParser(prog="montrain.evaluate", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default=dt.default_data())
     p.add_argument("--model", default=os.path.join(root, "models", "anomaly.onnx"))
     p.add_argument("--runs", default=os.path.join(root, "models", "training", "runs"))
     p.add_argument("--name", default="eval", help="output folder under --runs")
@@ -42,7 +40,7 @@ def parse():
 
 @torch.no_grad()
 def run_clip(model, clip, mean, var, batch=32):
-    win = mm.causal_windows(clip)
+    win = dt.causal_windows(clip)
     pm = torch.from_numpy(mean)[None]
     pv = torch.from_numpy(var)[None]
     scores, maps = [], []
@@ -55,24 +53,15 @@ def run_clip(model, clip, mean, var, batch=32):
     return np.concatenate(scores), np.concatenate(maps)
 
 
-def check_reference(model, ref_dir):
-    ref = json.load(open(os.path.join(ref_dir, "reference.json")))
-    t = {e["name"]: np.fromfile(os.path.join(ref_dir, e["file"]), "<f4").reshape(e["shape"])
-         for e in ref["tensors"]}
-    with torch.no_grad():
-        outs = model(*(torch.from_numpy(t[k]) for k in ex.INPUTS))
-    return max(float(np.abs(o.numpy() - t[k]).max()) for k, o in zip(ex.OUTPUTS, outs))
-
-
 def heat_png(path, frame, amap, title):
     img = cv2.cvtColor((frame * 255).astype(np.uint8), cv2.COLOR_GRAY2BGR)
-    hm = cv2.resize(amap, (mm.W, mm.H), interpolation=cv2.INTER_NEAREST)
+    hm = cv2.resize(amap, (dt.W, dt.H), interpolation=cv2.INTER_NEAREST)
     col = cv2.applyColorMap((hm * 255).astype(np.uint8), cv2.COLORMAP_JET)
     out = cv2.addWeighted(img, 0.6, col, 0.4, 0)
     cy, cx = np.unravel_index(np.argmax(amap), amap.shape)
-    cv2.rectangle(out, (cx * mm.CELL, cy * mm.CELL), (cx * mm.CELL + mm.CELL - 1, cy * mm.CELL + mm.CELL - 1),
+    cv2.rectangle(out, (cx * dt.CELL, cy * dt.CELL), (cx * dt.CELL + dt.CELL - 1, cy * dt.CELL + dt.CELL - 1),
                   (255, 255, 255), 1)
-    out = cv2.resize(out, (mm.W * 2, mm.H * 2), interpolation=cv2.INTER_NEAREST)
+    out = cv2.resize(out, (dt.W * 2, dt.H * 2), interpolation=cv2.INTER_NEAREST)
     cv2.putText(out, title, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1)
     cv2.imwrite(path, out)
 
@@ -83,19 +72,19 @@ def main():
     out_dir = os.path.join(args.runs, args.name)
     os.makedirs(out_dir, exist_ok=True)
     model, meta = ex.load_onnx_into_torch(args.model)
-    ref_err = check_reference(model, os.path.join(os.path.dirname(args.model), "reference"))
+    ref_err = ex.check_reference(model, os.path.join(os.path.dirname(args.model), "reference"))
     window = int(meta.get("score_window", "1"))
     print(f"model {meta['model_name']} v{meta['model_version']} input {meta['input_size']}; "
           f"reference max|diff| {ref_err:.2e}; frame score = mean over {window} frame(s)")
 
     t0 = time.time()
-    train = mm.load_split(args.data, "training", cache_dir=args.runs)
+    train = dt.load_split(args.data, "training", cache_dir=args.runs)
     names = args.profile_clips.split(",") if args.profile_clips else sorted(train)
-    mean, var = common.welford_profile([common.clip_features(model, train[c]) for c in names])
+    mean, var = scoring.welford_profile([scoring.clip_features(model, train[c]) for c in names])
     print(f"profile from training clips {names[0]}..{names[-1]} "
           f"({sum(len(train[c]) for c in names)} frames) in {time.time() - t0:.0f}s")
 
-    test = mm.load_split(args.data, "testing", cache_dir=args.runs)
+    test = dt.load_split(args.data, "testing", cache_dir=args.runs)
     labels = json.load(open(os.path.join(args.data, "testing", "labels.json")))
     all_s, all_y, norm_s, res = [], [], [], {}
     maps = {}
@@ -104,16 +93,16 @@ def main():
         for a, b in labels[c]["abnormal"]:
             y[a:b + 1] = True
         s, m = run_clip(model, clip, mean, var)
-        s = common.smooth_scores(s, window)                 # the daemon's frame score (metadata score_window)
+        s = scoring.smooth_scores(s, window)                 # the daemon's frame score (metadata score_window)
         maps[c] = m
         all_s.append(s); all_y.append(y)
         norm_s.append((s - s.min()) / max(s.max() - s.min(), 1e-12))
-        res[c] = {"auc": common.auc(s, y) if 0 < y.sum() < len(y) else None,
+        res[c] = {"auc": scoring.auc(s, y) if 0 < y.sum() < len(y) else None,
                   "normal_score_median": float(np.median(s[~y])) if (~y).any() else None,
                   "abnormal_score_median": float(np.median(s[y]))}
     s, y, sn = np.concatenate(all_s), np.concatenate(all_y), np.concatenate(norm_s)
-    micro = common.auc(s, y)
-    micro_norm = common.auc(sn, y)
+    micro = scoring.auc(s, y)
+    micro_norm = scoring.auc(sn, y)
 
     # localisation: does the top cell of an abnormal frame sit on moving foreground, and on the object
     # that makes the frame abnormal? Without pixel masks we check (a) motion in the top cell's 3x3
@@ -124,8 +113,8 @@ def main():
             if t == 0:
                 continue
             cy, cx = np.unravel_index(np.argmax(maps[c][t]), maps[c][t].shape)
-            y0, y1 = max(0, (cy - 1) * mm.CELL), (cy + 2) * mm.CELL
-            x0, x1 = max(0, (cx - 1) * mm.CELL), (cx + 2) * mm.CELL
+            y0, y1 = max(0, (cy - 1) * dt.CELL), (cy + 2) * dt.CELL
+            x0, x1 = max(0, (cx - 1) * dt.CELL), (cx + 2) * dt.CELL
             d = np.abs(clip[t, y0:y1, x0:x1] - clip[t - 1, y0:y1, x0:x1])
             on_motion += (d > 0.06).mean() > 0.02
             n_ab += 1
