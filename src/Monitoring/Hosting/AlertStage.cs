@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
+using Monitoring.Capture;
 using Monitoring.Delivery;
 using Monitoring.Events;
 using Monitoring.Observability;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Monitoring.Capture;
 using Monitoring.Delivery;
 using Monitoring.Events;
 using Monitoring.Snapshots;

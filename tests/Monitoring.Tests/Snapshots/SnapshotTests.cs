@@ -1,3 +1,4 @@
+using Monitoring.Capture;
 using Monitoring.Events;
 using Monitoring.Regions;
 using Monitoring.Snapshots;
