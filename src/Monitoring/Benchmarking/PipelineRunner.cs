@@ -5,6 +5,7 @@ using Monitoring.Capture;
 using Monitoring.Configuration;
 using Monitoring.Delivery;
 using Monitoring.Hosting;
+using Monitoring.Observability;
 
 namespace Monitoring.Benchmarking;
 

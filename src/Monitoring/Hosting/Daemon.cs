@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
 using Monitoring.Capture;
 using Monitoring.Configuration;
+using Monitoring.Observability;
 
 namespace Monitoring.Hosting;
 

@@ -8,6 +8,7 @@ using Monitoring.Analysis;
 using Monitoring.Configuration;
 using Monitoring.Native;
 using Monitoring.Inference;
+using Monitoring.Observability;
 
 namespace Monitoring.Hosting;
 
