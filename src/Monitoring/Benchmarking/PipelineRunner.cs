@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
 using Monitoring.Capture;
 using Monitoring.Configuration;
-using Monitoring.Delivery;
 using Monitoring.Hosting;
 using Monitoring.Observability;
 
@@ -47,7 +46,7 @@ public static class PipelineRunner
             {
                 JsonlPath = Path.Combine(dir, "alerts.jsonl"),
                 Outbox = new OutboxOptions { Path = Path.Combine(dir, "outbox.db") },
-                Snapshots = new Snapshots.SnapshotOptions { Enabled = true, Directory = Path.Combine(dir, "snapshots"), MaxFiles = 200 },
+                Snapshots = new SnapshotOptions { Enabled = true, Directory = Path.Combine(dir, "snapshots"), MaxFiles = 200 },
             },
         };
         for (var i = 0; i < cameras; i++)

@@ -12,7 +12,7 @@ public sealed class MonitoringOptions
     public List<CameraOptions> Cameras { get; set; } = [];
     public LoggingOptions Logging { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
-    public Delivery.AlertingOptions Alerts { get; set; } = new();
+    public AlertingOptions Alerts { get; set; } = new();
 
     /// <summary>The folder relative paths are resolved against (the config file's folder).</summary>
     internal string BaseDirectory { get; set; } = Directory.GetCurrentDirectory();
@@ -152,7 +152,9 @@ public sealed class CameraOptions
     /// Alerting frames per normal frame that learning derives the camera's region threshold for (the share of the
     /// learned footage's held-out frames allowed a cell above it; decision 0014). Stored in the profile.
     /// </summary>
-    public double FalseAlarmRate { get; set; } = Analysis.ProfileCalibration.DefaultFalseAlarmRate;
+    public double FalseAlarmRate { get; set; } = DefaultFalseAlarmRate;
+    /// <summary>Alerting frames per normal frame the threshold is derived for unless the camera says otherwise.</summary>
+    public const double DefaultFalseAlarmRate = 0.001;
     public bool Enabled { get; set; } = true;
 
     public void Validate(ValidationErrors e, string path)

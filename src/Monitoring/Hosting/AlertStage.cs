@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
 using Monitoring.Capture;
+using Monitoring.Configuration;
 using Monitoring.Delivery;
 using Monitoring.Events;
 using Monitoring.Observability;

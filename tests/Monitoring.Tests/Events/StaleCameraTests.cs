@@ -1,11 +1,10 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
+using Monitoring.Configuration;
 using Monitoring.Delivery;
 using Monitoring.Events;
 using Monitoring.Hosting;
-using Monitoring.Regions;
-using Monitoring.Snapshots;
 
 namespace Monitoring.Tests.Events;
 
