@@ -1,5 +1,3 @@
-using Monitoring.Inference;
-
 namespace Monitoring.Configuration;
 
 /// <summary>The whole daemon configuration (config/monitoring.json). docs/config.schema.json documents it.</summary>
@@ -62,13 +60,6 @@ public sealed class ModelOptions
     public int MaxBatchSize { get; set; } = 8;
     /// <summary>How long the analyser waits for a batch to fill once it holds one frame.</summary>
     public int MaxBatchWaitMs { get; set; } = 10;
-
-    public ExecutionProvider ParsedProvider => Provider.Trim().ToLowerInvariant() switch
-    {
-        "cpu" => ExecutionProvider.Cpu,
-        "cuda" or "gpu" => ExecutionProvider.Cuda,
-        _ => ExecutionProvider.Auto,
-    };
 
     public void Validate(ValidationErrors e, string path, MonitoringOptions root)
     {
