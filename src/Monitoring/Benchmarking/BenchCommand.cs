@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
-using Monitoring.Cli;
+using Monitoring.Configuration;
 using Monitoring.Hosting;
 using Monitoring.Inference;
 using Monitoring.Native.OpenCv;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
+using Monitoring.Capture;
 using Monitoring.Configuration;
 using Monitoring.Inference;
 using Monitoring.Native.OpenCv;
