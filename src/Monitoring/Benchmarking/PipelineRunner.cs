@@ -23,7 +23,7 @@ public sealed record PipelineSetup(AnomalyModel Model, string ClipPath, string P
 
 /// <summary>
 /// Runs the daemon's own pipeline in this process — <see cref="Daemon"/> with its <see cref="CameraSource"/>s,
-/// <see cref="Analyzer"/> and <see cref="AlertStage"/> (regions, events, snapshots, JSONL; no HTTP, no webhooks) —
+/// <see cref="Analyser"/> and <see cref="AlertStage"/> (regions, events, snapshots, JSONL; no HTTP, no webhooks) —
 /// over N copies of the clip, and measures it over a window after a warm-up.
 /// </summary>
 public static class PipelineRunner
