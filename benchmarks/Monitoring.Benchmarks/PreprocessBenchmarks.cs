@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Monitoring.Analysis;
-using Monitoring.Cli;
 using Monitoring.Inference;
 
 namespace Monitoring.Benchmarks;

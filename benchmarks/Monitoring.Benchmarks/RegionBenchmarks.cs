@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Monitoring.Configuration;
 using Monitoring.Regions;
 
 namespace Monitoring.Benchmarks;

@@ -1,3 +1,5 @@
+using Monitoring.Configuration;
+
 namespace Monitoring.Analysis;
 
 /// <summary>
@@ -69,7 +71,7 @@ public sealed class ProfileBuilder
         return (mean, var);
     }
 
-    public NormalityProfile Build(string cameraId, AnomalyModel model, string source, double falseAlarmRate = ProfileCalibration.DefaultFalseAlarmRate)
+    public NormalityProfile Build(string cameraId, AnomalyModel model, string source, double falseAlarmRate = CameraOptions.DefaultFalseAlarmRate)
     {
         if (Count == 0) throw new ProfileException($"No frame was analysed for camera '{cameraId}' from {source}; nothing to learn from.");
         var (mean, var) = Statistics();

@@ -26,8 +26,6 @@ public sealed record ProfileCalibration
     public const int MinHeldOutFrames = 250;
     /// <summary>The region threshold used when the camera's footage was too short to derive one (the model's default).</summary>
     public const float FallbackThreshold = 0.9f;
-    /// <summary>Alerting frames per normal frame the threshold is derived for unless the camera says otherwise.</summary>
-    public const double DefaultFalseAlarmRate = 0.001;
     /// <summary>The share of the highest values the exponential tail is fitted to.</summary>
     public const double TailShare = 0.05;
     /// <summary>

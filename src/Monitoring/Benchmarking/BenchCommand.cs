@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
-using Monitoring.Cli;
+using Monitoring.Configuration;
 using Monitoring.Hosting;
 using Monitoring.Inference;
 using Monitoring.Native.OpenCv;
@@ -69,7 +69,7 @@ public static class BenchCommand
         var throughputCameras = a.ThroughputCameras;
         var modelPath = ModelLocator.Find(a.Model);
         var threads = a.Threads;
-        var provider = new Configuration.ModelOptions { Provider = a.Provider }.ParsedProvider;
+        var provider = ExecutionProviders.Parse(a.Provider);
         var modelBatches = a.ModelBatches;
         var batch = a.Batch;
         var batchWait = a.BatchWaitMs;

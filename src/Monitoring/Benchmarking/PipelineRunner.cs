@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
 using Monitoring.Capture;
 using Monitoring.Configuration;
-using Monitoring.Delivery;
 using Monitoring.Hosting;
+using Monitoring.Observability;
 
 namespace Monitoring.Benchmarking;
 
@@ -23,7 +23,7 @@ public sealed record PipelineSetup(AnomalyModel Model, string ClipPath, string P
 
 /// <summary>
 /// Runs the daemon's own pipeline in this process — <see cref="Daemon"/> with its <see cref="CameraSource"/>s,
-/// <see cref="Analyzer"/> and <see cref="AlertStage"/> (regions, events, snapshots, JSONL; no HTTP, no webhooks) —
+/// <see cref="Analyser"/> and <see cref="AlertStage"/> (regions, events, snapshots, JSONL; no HTTP, no webhooks) —
 /// over N copies of the clip, and measures it over a window after a warm-up.
 /// </summary>
 public static class PipelineRunner
@@ -46,7 +46,7 @@ public static class PipelineRunner
             {
                 JsonlPath = Path.Combine(dir, "alerts.jsonl"),
                 Outbox = new OutboxOptions { Path = Path.Combine(dir, "outbox.db") },
-                Snapshots = new Snapshots.SnapshotOptions { Enabled = true, Directory = Path.Combine(dir, "snapshots"), MaxFiles = 200 },
+                Snapshots = new SnapshotOptions { Enabled = true, Directory = Path.Combine(dir, "snapshots"), MaxFiles = 200 },
             },
         };
         for (var i = 0; i < cameras; i++)

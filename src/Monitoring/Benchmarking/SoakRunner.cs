@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Monitoring.Evaluation;
 using Monitoring.Hosting;
+using Monitoring.Observability;
 using ScottPlot;
 
 namespace Monitoring.Benchmarking;

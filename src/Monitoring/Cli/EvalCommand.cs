@@ -26,7 +26,7 @@ public static class EvalCommand
         var modelPath = ModelLocator.Find(a.Model);
         var labels = FrameLabels.Load(labelsPath);
         var log = logs.CreateLogger("eval");
-        var session = new OnnxSessionOptions(Provider: new Configuration.ModelOptions { Provider = provider }.ParsedProvider, IntraOpThreads: threads);
+        var session = new OnnxSessionOptions(Provider: ExecutionProviders.Parse(provider), IntraOpThreads: threads);
         using var model = AnomalyModel.Load(modelPath, session, log);
         log.LogInformation("Model {Model} ({Provider}): window {T}x{H}x{W}, features {D}x{Ch}x{Cw}",
             model.Version, model.ActiveProvider, model.T, model.H, model.W, model.D, model.CellsH, model.CellsW);

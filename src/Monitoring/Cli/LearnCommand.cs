@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
+using Monitoring.Capture;
 using Monitoring.Configuration;
 using Monitoring.Inference;
 using Monitoring.Native.OpenCv;
@@ -36,7 +37,7 @@ public static class LearnCommand
 
         var log = logs.CreateLogger("learn");
         using var model = AnomalyModel.Load(options.ResolvePath(options.Model.Path),
-            new OnnxSessionOptions(options.Model.ParsedProvider, options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId), log);
+            new OnnxSessionOptions(ExecutionProviders.Parse(options.Model.Provider), options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId), log);
         var builder = new ProfileBuilder(model);
         using var stop = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
         var runner = new ClipRunner(model, batch > 0 ? batch : options.Model.MaxBatchSize, camera.AnalysisFps, camera.Fps);

@@ -33,7 +33,7 @@ public static class OutboxCommand
 
             var options = ConfigLoader.Load(configPath);
             var context = new Context(configPath, options.ResolvePath(options.Alerts.Outbox.Path),
-                options.Alerts.Webhooks.Select(WebhookEndpoint.DefaultName).ToList(), options, stdout, stderr, clock);
+                options.Alerts.Webhooks.Select(w => w.EffectiveName).ToList(), options, stdout, stderr, clock);
             return action switch
             {
                 "status" => Status(context, webhook),
@@ -145,7 +145,7 @@ public static class OutboxCommand
             rows.Add([d.Id.ToString(CultureInfo.InvariantCulture), Time(d.DeadAt), d.Webhook, d.Camera, type ?? "?", eventId ?? "?",
                 sequence?.ToString(CultureInfo.InvariantCulture) ?? "?", d.Attempts.ToString(CultureInfo.InvariantCulture), Time(d.CreatedAt),
                 // Stored redacted (SafeUrl); redacted again so that no query or user info can ever be printed.
-                WebhookEndpoint.Redact(d.Url), OneLine(d.Reason)]);
+                WebhookOptions.Redact(d.Url), OneLine(d.Reason)]);
         }
         WriteTable(c.Out, rows);
         var orphans = letters.Select(d => d.Webhook).Where(n => !c.IsConfigured(n)).Distinct().ToList();

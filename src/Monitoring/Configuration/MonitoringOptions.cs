@@ -1,5 +1,3 @@
-using Monitoring.Inference;
-
 namespace Monitoring.Configuration;
 
 /// <summary>The whole daemon configuration (config/monitoring.json). docs/config.schema.json documents it.</summary>
@@ -12,7 +10,7 @@ public sealed class MonitoringOptions
     public List<CameraOptions> Cameras { get; set; } = [];
     public LoggingOptions Logging { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
-    public Delivery.AlertingOptions Alerts { get; set; } = new();
+    public AlertingOptions Alerts { get; set; } = new();
 
     /// <summary>The folder relative paths are resolved against (the config file's folder).</summary>
     internal string BaseDirectory { get; set; } = Directory.GetCurrentDirectory();
@@ -62,13 +60,6 @@ public sealed class ModelOptions
     public int MaxBatchSize { get; set; } = 8;
     /// <summary>How long the analyser waits for a batch to fill once it holds one frame.</summary>
     public int MaxBatchWaitMs { get; set; } = 10;
-
-    public ExecutionProvider ParsedProvider => Provider.Trim().ToLowerInvariant() switch
-    {
-        "cpu" => ExecutionProvider.Cpu,
-        "cuda" or "gpu" => ExecutionProvider.Cuda,
-        _ => ExecutionProvider.Auto,
-    };
 
     public void Validate(ValidationErrors e, string path, MonitoringOptions root)
     {
@@ -152,7 +143,9 @@ public sealed class CameraOptions
     /// Alerting frames per normal frame that learning derives the camera's region threshold for (the share of the
     /// learned footage's held-out frames allowed a cell above it; decision 0014). Stored in the profile.
     /// </summary>
-    public double FalseAlarmRate { get; set; } = Analysis.ProfileCalibration.DefaultFalseAlarmRate;
+    public double FalseAlarmRate { get; set; } = DefaultFalseAlarmRate;
+    /// <summary>Alerting frames per normal frame the threshold is derived for unless the camera says otherwise.</summary>
+    public const double DefaultFalseAlarmRate = 0.001;
     public bool Enabled { get; set; } = true;
 
     public void Validate(ValidationErrors e, string path)

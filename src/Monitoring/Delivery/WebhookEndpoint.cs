@@ -1,3 +1,5 @@
+using Monitoring.Configuration;
+
 namespace Monitoring.Delivery;
 
 /// <summary>A validated webhook: URL, resolved secret, camera filter. <see cref="SafeUrl"/> is the URL without query or user info, for logs.</summary>
@@ -11,7 +13,7 @@ public sealed class WebhookEndpoint
         Name = name;
         Url = url;
         Secret = secret;
-        SafeUrl = Redact(url.ToString());
+        SafeUrl = WebhookOptions.Redact(url.ToString());
         var list = cameras?.ToArray() ?? [];
         _cameras = list.Length == 0 ? null : new HashSet<string>(list, StringComparer.Ordinal);
     }
@@ -29,7 +31,7 @@ public sealed class WebhookEndpoint
         var errors = options.Validate(path);
         if (errors.Count > 0) throw new AlertConfigurationException(errors);
         var secret = WebhookSecret.Parse(Environment.GetEnvironmentVariable(options.SecretEnv)!);
-        return new WebhookEndpoint(DefaultName(options), new Uri(options.Url), secret, options.Cameras);
+        return new WebhookEndpoint(options.EffectiveName, new Uri(options.Url), secret, options.Cameras);
     }
 
     /// <summary>All webhooks of the options, validated together; errors name "alerts.webhooks[i]...".</summary>
@@ -37,19 +39,5 @@ public sealed class WebhookEndpoint
     {
         options.ThrowIfInvalid(path);
         return options.Webhooks.Select((w, i) => FromOptions(w, $"{path}.webhooks[{i}]")).ToArray();
-    }
-
-    public static string DefaultName(WebhookOptions options) =>
-        string.IsNullOrWhiteSpace(options.Name) ? Redact(options.Url) : options.Name;
-
-    /// <summary>The URL without user info, query and fragment (those may carry secrets).</summary>
-    public static string Redact(string url)
-    {
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
-            return uri.GetComponents(UriComponents.Scheme | UriComponents.Host | UriComponents.Port | UriComponents.Path, UriFormat.UriEscaped);
-        int cut = url.IndexOfAny(['?', '#']);
-        var head = cut >= 0 ? url[..cut] : url;
-        int at = head.IndexOf('@');
-        return at >= 0 ? head[(at + 1)..] : head;
     }
 }

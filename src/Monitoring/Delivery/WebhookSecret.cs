@@ -1,33 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
+using Monitoring.Configuration;
 
 namespace Monitoring.Delivery;
 
 /// <summary>
 /// A webhook signing key. "whsec_&lt;base64&gt;" (Standard Webhooks form) is base64-decoded after the prefix; any other
-/// value is used as its UTF-8 bytes. <see cref="ToString"/> never shows the key.
+/// value is used as its UTF-8 bytes (<see cref="WebhookOptions.TryDecodeSecret"/>). <see cref="ToString"/> never shows the key.
 /// </summary>
 public sealed class WebhookSecret
 {
-    public const string Prefix = "whsec_";
     private readonly byte[] _key;
 
     private WebhookSecret(byte[] key) => _key = key;
 
     public static bool TryParse(string value, out WebhookSecret? secret)
     {
-        secret = null;
-        if (string.IsNullOrEmpty(value)) return false;
-        if (value.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            var encoded = value[Prefix.Length..];
-            var buffer = new byte[encoded.Length];
-            if (encoded.Length == 0 || !Convert.TryFromBase64String(encoded, buffer, out int written)) return false;
-            secret = new WebhookSecret(buffer[..written]);
-            return true;
-        }
-        secret = new WebhookSecret(Encoding.UTF8.GetBytes(value));
-        return true;
+        secret = WebhookOptions.TryDecodeSecret(value, out var key) ? new WebhookSecret(key) : null;
+        return secret is not null;
     }
 
     public static WebhookSecret Parse(string value) =>

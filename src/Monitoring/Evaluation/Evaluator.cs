@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Monitoring.Analysis;
-using Monitoring.Cli;
+using Monitoring.Capture;
+using Monitoring.Configuration;
 
 namespace Monitoring.Evaluation;
 

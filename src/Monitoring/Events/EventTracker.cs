@@ -1,4 +1,5 @@
 using System.Numerics;
+using Monitoring.Configuration;
 using Monitoring.Regions;
 
 namespace Monitoring.Events;

@@ -2,6 +2,8 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
+using Monitoring.Capture;
+using Monitoring.Configuration;
 using Monitoring.Delivery;
 using Monitoring.Events;
 using Monitoring.Observability;
@@ -30,7 +32,7 @@ public sealed class AlertStage : IAlertStage
     private readonly string _modelVersion;
     private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
-    private readonly Dictionary<string, CameraState> _cameras = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CameraTracking> _cameras = new(StringComparer.Ordinal);
     private readonly SqliteOutbox? _outbox;
     private readonly JsonLinesFileSink? _jsonl;
     private readonly IAlertSink _sink;
@@ -86,7 +88,7 @@ public sealed class AlertStage : IAlertStage
     /// <summary>Called when every frame read so far has been handled and the stage is about to wait for more (tests).</summary>
     internal Action? Waiting { get; set; }
 
-    public async Task RunAsync(ChannelReader<AnalyzedFrame> frames, CancellationToken cancellation)
+    public async Task RunAsync(ChannelReader<ScoredFrame> frames, CancellationToken cancellation)
     {
         using var deliveryStop = new CancellationTokenSource();
         var delivery = _deliverer?.RunAsync(deliveryStop.Token) ?? Task.CompletedTask;
@@ -115,7 +117,7 @@ public sealed class AlertStage : IAlertStage
     /// waiter; a cancellable wait allocates per call) and raced with a timer through <see cref="Wake"/>: no allocation
     /// per frame.
     /// </summary>
-    private async Task ReadFramesAsync(ChannelReader<AnalyzedFrame> frames, CancellationToken cancellation)
+    private async Task ReadFramesAsync(ChannelReader<ScoredFrame> frames, CancellationToken cancellation)
     {
         using var wake = new Wake(_time, cancellation);
         var lastCheck = _time.GetTimestamp();
@@ -182,11 +184,11 @@ public sealed class AlertStage : IAlertStage
                $"{Emitted.GetValueOrDefault(AlertLifecycle.End)} end message(s)" + (where.Count > 0 ? $"; {string.Join("; ", where)}" : "");
     }
 
-    private async Task ObserveAsync(AnalyzedFrame f, CancellationToken cancellation)
+    private async Task ObserveAsync(ScoredFrame f, CancellationToken cancellation)
     {
         if (!_cameras.TryGetValue(f.CameraId, out var c))
         {
-            c = new CameraState(new RegionExtractor(_alerting.RegionsFor(f.CameraId)), new EventTracker(f.CameraId, _alerting.Events, _modelVersion, f.ProfileVersion));
+            c = new CameraTracking(new RegionExtractor(_alerting.RegionsFor(f.CameraId)), new EventTracker(f.CameraId, _alerting.Events, _modelVersion, f.ProfileVersion));
             _cameras[f.CameraId] = c;
         }
         c.LastFrameTimestamp = _time.GetTimestamp();
@@ -243,7 +245,7 @@ public sealed class AlertStage : IAlertStage
         }
     }
 
-    private sealed class CameraState(RegionExtractor regions, EventTracker events)
+    private sealed class CameraTracking(RegionExtractor regions, EventTracker events)
     {
         public RegionExtractor Regions { get; } = regions;
         public EventTracker Events { get; } = events;

@@ -4,11 +4,12 @@ using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
 using Monitoring.Capture;
 using Monitoring.Configuration;
+using Monitoring.Observability;
 
 namespace Monitoring.Hosting;
 
 /// <summary>
-/// The pipeline as one hosted service: a <see cref="CameraSource"/> per camera → <see cref="Analyzer"/>
+/// The pipeline as one hosted service: a <see cref="CameraSource"/> per camera → <see cref="Analyser"/>
 /// → the alert stage. Stops the host when every source has ended (files without loop), so `run` over
 /// recorded footage finishes by itself; live sources run until SIGTERM/SIGINT.
 /// </summary>
@@ -42,23 +43,23 @@ public sealed class Daemon(
             alertStageFactory.SnapshotMaxWidth(options), logs.CreateLogger($"camera.{c.Id}"))).ToList();
         status.Sources = sources;
         status.ModelVersion = model.Version;
-        var analyzed = Channel.CreateBounded<AnalyzedFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var analysed = Channel.CreateBounded<ScoredFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         var metrics = new PipelineMetrics();
-        var analyzer = new Analyzer(model, options, sources, analyzed.Writer, metrics, logs.CreateLogger("analyzer"));
+        var analyser = new Analyser(model, options, sources, analysed.Writer, metrics, logs.CreateLogger("analyzer"));
         await using var alerts = alertStageFactory.Create(options, model);
 
         // Capture stops on the host's signal; analysis and alerts then drain what was captured.
         using var captureStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var captureTasks = sources.Select(s => RunSource(s, captureStop.Token)).ToList();
-        var analyzerTask = analyzer.RunAsync(CancellationToken.None);
-        var alertTask = alerts.RunAsync(analyzed.Reader, CancellationToken.None);
+        var analyserTask = analyser.RunAsync(CancellationToken.None);
+        var alertTask = alerts.RunAsync(analysed.Reader, CancellationToken.None);
         status.PipelineRunning = true;
         _log.LogInformation("Pipeline started: {Cameras} camera(s), model {Model} on {Provider}, batch ≤ {Batch}",
             sources.Count, model.Version, model.ActiveProvider, options.Model.MaxBatchSize);
         try
         {
             await Task.WhenAll(captureTasks);
-            await analyzerTask;
+            await analyserTask;
             await alertTask;
         }
         finally

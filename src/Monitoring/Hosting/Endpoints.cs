@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Capture;
+using Monitoring.Observability;
 using Prometheus;
 
 namespace Monitoring.Hosting;

@@ -7,7 +7,7 @@ namespace Monitoring.Hosting;
 /// <summary>The stage after analysis: regions, events, snapshots, delivery. Owns (disposes) every frame it reads.</summary>
 public interface IAlertStage : IAsyncDisposable
 {
-    Task RunAsync(ChannelReader<AnalyzedFrame> frames, CancellationToken cancellation);
+    Task RunAsync(ChannelReader<ScoredFrame> frames, CancellationToken cancellation);
 }
 
 public interface IAlertStageFactory

@@ -8,6 +8,7 @@ using Monitoring.Analysis;
 using Monitoring.Configuration;
 using Monitoring.Native;
 using Monitoring.Inference;
+using Monitoring.Observability;
 
 namespace Monitoring.Hosting;
 
@@ -31,7 +32,7 @@ public static class RunCommand
         // The model is the container's (disposed with the host, after the daemon that uses it) and loads through the
         // host's logging; it is resolved below, before the host starts.
         builder.Services.AddSingleton(services => AnomalyModel.Load(options.ResolvePath(options.Model.Path),
-            new OnnxSessionOptions(options.Model.ParsedProvider, options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId,
+            new OnnxSessionOptions(ExecutionProviders.Parse(options.Model.Provider), options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId,
                 IntraOpSpinning: options.Model.IntraOpSpinning), services.GetRequiredService<ILoggerFactory>().CreateLogger("monitoring")));
         builder.Services.AddSingleton<DaemonStatus>();
         // This host's own registry (not prometheus-net's static default one, nor its default process/.NET metrics).

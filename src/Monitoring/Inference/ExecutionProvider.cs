@@ -10,3 +10,14 @@ public enum ExecutionProvider
     /// <summary>CUDA or fail with an error that names what is missing.</summary>
     Cuda,
 }
+
+public static class ExecutionProviders
+{
+    /// <summary>The config's or command line's <c>provider</c> value: "cpu", "cuda" (or "gpu"); anything else is <see cref="ExecutionProvider.Auto"/>.</summary>
+    public static ExecutionProvider Parse(string provider) => provider.Trim().ToLowerInvariant() switch
+    {
+        "cpu" => ExecutionProvider.Cpu,
+        "cuda" or "gpu" => ExecutionProvider.Cuda,
+        _ => ExecutionProvider.Auto,
+    };
+}

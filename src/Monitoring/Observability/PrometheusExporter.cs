@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using Monitoring.Hosting;
 using Prometheus;
 
 namespace Monitoring.Observability;

@@ -1,4 +1,4 @@
-using Monitoring.Snapshots;
+using Monitoring.Capture;
 
 namespace Monitoring.Regions;
 

@@ -1,3 +1,5 @@
+using Monitoring.Configuration;
+
 namespace Monitoring.Regions;
 
 /// <summary>An immutable simple polygon in source-frame pixels with an even-odd point test.</summary>

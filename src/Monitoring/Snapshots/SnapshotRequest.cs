@@ -1,3 +1,4 @@
+using Monitoring.Capture;
 using Monitoring.Regions;
 
 namespace Monitoring.Snapshots;

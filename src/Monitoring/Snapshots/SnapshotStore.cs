@@ -1,3 +1,5 @@
+using Monitoring.Configuration;
+
 namespace Monitoring.Snapshots;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Monitoring.Configuration;
 using Monitoring.Delivery;
 
 namespace Monitoring.Tests.Configuration;
@@ -144,5 +145,5 @@ public class ConfigurationTests
     [Theory]
     [InlineData("https://user:pw@hooks.example:8443/path?token=abc#frag", "https://hooks.example:8443/path")]
     [InlineData("http://127.0.0.1:5000/hook", "http://127.0.0.1:5000/hook")]
-    public void Urls_are_redacted_for_logs(string url, string expected) => Assert.Equal(expected, WebhookEndpoint.Redact(url));
+    public void Urls_are_redacted_for_logs(string url, string expected) => Assert.Equal(expected, WebhookOptions.Redact(url));
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Monitoring.Capture;
+using Monitoring.Configuration;
 using Monitoring.Delivery;
 using Monitoring.Events;
 using Monitoring.Snapshots;

@@ -1,11 +1,10 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
+using Monitoring.Configuration;
 using Monitoring.Delivery;
 using Monitoring.Events;
 using Monitoring.Hosting;
-using Monitoring.Regions;
-using Monitoring.Snapshots;
 
 namespace Monitoring.Tests.Events;
 
@@ -184,7 +183,7 @@ public sealed class StaleCameraTests
         options.StaleEndSeconds = 1;
         var ended = new TaskCompletionSource<AlertMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         var sink = new CallbackSink(m => { if (m.Type == AlertLifecycle.End) ended.TrySetResult(m); });
-        var frames = Channel.CreateBounded<AnalyzedFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var frames = Channel.CreateBounded<ScoredFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         var alerting = new AlertingOptions { Regions = new RegionOptions { Threshold = 0.5f }, Events = options, Snapshots = new SnapshotOptions { Enabled = false } };
         await using var stage = new AlertStage(alerting, "model-1", TimeSpan.Zero, new OneLoggerFactory(new CapturingLogger()), TimeProvider.System,
             TimeSpan.FromMilliseconds(100), sink);
@@ -204,7 +203,7 @@ public sealed class StaleCameraTests
     public async Task Cancelling_the_stage_while_it_waits_for_frames_stops_it_without_waiting_for_the_timer()
     {
         // The manual clock never moves, so only the cancellation can wake the wait.
-        var frames = Channel.CreateBounded<AnalyzedFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var frames = Channel.CreateBounded<ScoredFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         var alerting = new AlertingOptions { Regions = new RegionOptions { Threshold = 0.5f }, Events = Options(), Snapshots = new SnapshotOptions { Enabled = false } };
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var stage = new AlertStage(alerting, "model-1", TimeSpan.Zero, new OneLoggerFactory(new CapturingLogger()), new ManualClock(), Second, null)
@@ -233,7 +232,7 @@ public sealed class StaleCameraTests
     /// </summary>
     private sealed class StageRig : IAsyncDisposable, IAlertSink
     {
-        private readonly Channel<AnalyzedFrame> _frames = Channel.CreateBounded<AnalyzedFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        private readonly Channel<ScoredFrame> _frames = Channel.CreateBounded<ScoredFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         private readonly CountingReader _reader;
         /// <summary>What the stage did, in order: a message, or (null, frames read) when it went waiting.</summary>
         private readonly Channel<(AlertMessage? Message, int Read)> _log = Channel.CreateUnbounded<(AlertMessage?, int)>();
@@ -268,11 +267,11 @@ public sealed class StaleCameraTests
             _written++;
         }
 
-        public static AnalyzedFrame Make(string camera, long index, DateTimeOffset at, bool blob)
+        public static ScoredFrame Make(string camera, long index, DateTimeOffset at, bool blob)
         {
             var map = blob ? SyntheticMaps.Blobs(16, 12, (4, 4, 3, 3, 0.9f)) : new float[16 * 12];
             var frame = new Monitoring.Capture.Frame(camera, index, at, 8, 8, 0, 0, 160, 120);
-            return new AnalyzedFrame(frame, map.Max(), map, 16, 12, learning: false, "profile-1");
+            return new ScoredFrame(frame, map.Max(), map, 16, 12, learning: false, "profile-1");
         }
 
         public async Task<List<AlertMessage>> Idle()
@@ -326,13 +325,13 @@ public sealed class StaleCameraTests
     }
 
     /// <summary>Counts the frames the stage has taken off the channel.</summary>
-    private sealed class CountingReader(ChannelReader<AnalyzedFrame> inner) : ChannelReader<AnalyzedFrame>
+    private sealed class CountingReader(ChannelReader<ScoredFrame> inner) : ChannelReader<ScoredFrame>
     {
         private int _read;
         public int Read => Volatile.Read(ref _read);
         public override Task Completion => inner.Completion;
 
-        public override bool TryRead(out AnalyzedFrame item)
+        public override bool TryRead(out ScoredFrame item)
         {
             if (!inner.TryRead(out item!)) return false;
             Interlocked.Increment(ref _read);

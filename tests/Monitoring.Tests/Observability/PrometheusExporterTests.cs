@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Monitoring.Capture;
 using Monitoring.Configuration;
-using Monitoring.Hosting;
 using Monitoring.Observability;
 using Prometheus;
 using Xunit.Abstractions;

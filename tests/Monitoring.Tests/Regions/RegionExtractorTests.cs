@@ -1,4 +1,5 @@
 // Extraction logic is tested at threshold 0.5 (the synthetic maps are drawn for it); the product default is the threshold the camera's profile derived.
+using Monitoring.Configuration;
 using Monitoring.Regions;
 
 namespace Monitoring.Tests.Regions;

@@ -1,3 +1,5 @@
+using Monitoring.Capture;
+using Monitoring.Configuration;
 using Monitoring.Events;
 using Monitoring.Regions;
 using Monitoring.Snapshots;

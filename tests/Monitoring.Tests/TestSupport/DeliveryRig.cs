@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Monitoring.Configuration;
 using Monitoring.Delivery;
 
 namespace Monitoring.Tests.TestSupport;

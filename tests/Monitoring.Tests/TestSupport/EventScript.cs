@@ -1,3 +1,4 @@
+using Monitoring.Configuration;
 using Monitoring.Events;
 using Monitoring.Regions;
 

@@ -1,3 +1,4 @@
+using Monitoring.Configuration;
 using Monitoring.Regions;
 
 namespace Monitoring.Tests.TestSupport;

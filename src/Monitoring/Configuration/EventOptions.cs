@@ -1,4 +1,4 @@
-namespace Monitoring.Events;
+namespace Monitoring.Configuration;
 
 /// <summary>
 /// Event confirmation, tracking and cooldown. JSON:

@@ -1,4 +1,4 @@
-namespace Monitoring.Regions;
+namespace Monitoring.Configuration;
 
 /// <summary>
 /// How one camera's anomaly map becomes regions. JSON:

@@ -1,4 +1,4 @@
-namespace Monitoring.Delivery;
+namespace Monitoring.Configuration;
 
 /// <summary>Invalid alerting configuration; each error names its JSON path (e.g. alerts.webhooks[1].url) and the fix.</summary>
 public sealed class AlertConfigurationException(IReadOnlyList<string> errors)

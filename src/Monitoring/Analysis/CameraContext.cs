@@ -5,7 +5,7 @@ using Monitoring.Configuration;
 namespace Monitoring.Analysis;
 
 /// <summary>What the analyser keeps per camera: its frame window and its normality profile (or the one being learned).</summary>
-internal sealed class CameraAnalysisState
+internal sealed class CameraContext
 {
     private readonly AnomalyModel _model;
     private readonly string? _profilePath;
@@ -13,7 +13,7 @@ internal sealed class CameraAnalysisState
     private ProfileBuilder? _learning;
     private readonly int _learnFrames;
 
-    public CameraAnalysisState(CameraSource source, AnomalyModel model, MonitoringOptions options, ILogger log)
+    public CameraContext(CameraSource source, AnomalyModel model, MonitoringOptions options, ILogger log)
     {
         Source = source;
         _model = model;

@@ -1,8 +1,4 @@
-using Monitoring.Events;
-using Monitoring.Regions;
-using Monitoring.Snapshots;
-
-namespace Monitoring.Delivery;
+namespace Monitoring.Configuration;
 
 /// <summary>
 /// The "alerts" configuration section: <c>{ "regions": {...}, "cameras": { "door": { ...region options... } },
@@ -44,8 +40,8 @@ public sealed class AlertingOptions
         {
             var webhookErrors = Webhooks[i].Validate($"{path}.webhooks[{i}]");
             errors.AddRange(webhookErrors);
-            if (webhookErrors.Count == 0 && !names.Add(WebhookEndpoint.DefaultName(Webhooks[i])))
-                errors.Add($"{path}.webhooks[{i}].name '{WebhookEndpoint.DefaultName(Webhooks[i])}' is used twice: give each webhook a distinct \"name\".");
+            if (webhookErrors.Count == 0 && !names.Add(Webhooks[i].EffectiveName))
+                errors.Add($"{path}.webhooks[{i}].name '{Webhooks[i].EffectiveName}' is used twice: give each webhook a distinct \"name\".");
         }
         return errors;
     }

@@ -1,6 +1,6 @@
 using Monitoring.Capture;
 
-namespace Monitoring.Hosting;
+namespace Monitoring.Observability;
 
 /// <summary>What /healthz, /readyz and /metrics read: the running sources and whether the pipeline is up.</summary>
 public sealed class DaemonStatus

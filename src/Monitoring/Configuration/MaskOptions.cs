@@ -1,4 +1,4 @@
-namespace Monitoring.Regions;
+namespace Monitoring.Configuration;
 
 /// <summary>An ignore polygon in source pixels: map cells whose centre lies inside are zeroed before labelling.</summary>
 public sealed class MaskOptions

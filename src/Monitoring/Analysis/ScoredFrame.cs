@@ -4,11 +4,11 @@ using Monitoring.Capture;
 namespace Monitoring.Analysis;
 
 /// <summary>A frame and what the model said of it. Owns the frame and a pooled copy of the map until disposed.</summary>
-public sealed class AnalyzedFrame : IDisposable
+public sealed class ScoredFrame : IDisposable
 {
     private float[]? _map;
 
-    public AnalyzedFrame(Frame frame, float score, ReadOnlySpan<float> anomalyMap, int cellsW, int cellsH, bool learning, string profileVersion)
+    public ScoredFrame(Frame frame, float score, ReadOnlySpan<float> anomalyMap, int cellsW, int cellsH, bool learning, string profileVersion)
     {
         Frame = frame;
         Score = score;
@@ -42,10 +42,10 @@ public sealed class AnalyzedFrame : IDisposable
     /// <summary>The profile the frame was scored against ("learning" while learning).</summary>
     public string ProfileVersion { get; }
     /// <summary>The pooled map array (may be longer than CellsW × CellsH); valid until <see cref="Dispose"/>.</summary>
-    public float[] MapArray => _map ?? throw new ObjectDisposedException(nameof(AnalyzedFrame));
-    public ReadOnlySpan<float> AnomalyMap => (_map ?? throw new ObjectDisposedException(nameof(AnalyzedFrame))).AsSpan(0, MapLength);
+    public float[] MapArray => _map ?? throw new ObjectDisposedException(nameof(ScoredFrame));
+    public ReadOnlySpan<float> AnomalyMap => (_map ?? throw new ObjectDisposedException(nameof(ScoredFrame))).AsSpan(0, MapLength);
     /// <summary>Environment.TickCount64 when the model's answer was ready.</summary>
-    public long AnalyzedTicks { get; init; } = Environment.TickCount64;
+    public long AnalysedTicks { get; init; } = Environment.TickCount64;
 
     public void Dispose()
     {

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using Monitoring.Configuration;
 
-namespace Monitoring.Cli;
+namespace Monitoring.Capture;
 
 /// <summary>
 /// Turns what a user points learn/eval at into OpenCV source URIs: a video file or URL as it is; a folder

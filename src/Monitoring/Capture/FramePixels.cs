@@ -1,4 +1,4 @@
-namespace Monitoring.Snapshots;
+namespace Monitoring.Capture;
 
 /// <summary>
 /// A frame's pixels as BGR24 (3 bytes per pixel, rows of <see cref="Stride"/> bytes). The pipeline owns the buffer

@@ -1,4 +1,6 @@
-namespace Monitoring.Cli;
+using Monitoring.Configuration;
+
+namespace Monitoring.Analysis;
 
 /// <summary>Finds the bundled model when no path is given: models/anomaly.onnx under the working directory or a parent of it or of the app.</summary>
 public static class ModelLocator

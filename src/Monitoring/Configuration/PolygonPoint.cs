@@ -1,4 +1,4 @@
-namespace Monitoring.Regions;
+namespace Monitoring.Configuration;
 
 /// <summary>A polygon vertex in source-frame pixels; JSON <c>{ "x": 10, "y": 20 }</c>.</summary>
 public sealed class PolygonPoint

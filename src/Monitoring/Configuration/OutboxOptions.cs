@@ -1,4 +1,4 @@
-namespace Monitoring.Delivery;
+namespace Monitoring.Configuration;
 
 /// <summary>
 /// The durable outbox and its deliverer. JSON: <c>{ "path": "data/alerts-outbox.db", "requestTimeoutSeconds": 10,

@@ -1,4 +1,4 @@
-namespace Monitoring.Regions;
+namespace Monitoring.Configuration;
 
 /// <summary>A named zone: a polygon in source pixels, optionally with its own threshold (overrides the camera's inside it).</summary>
 public sealed class ZoneOptions

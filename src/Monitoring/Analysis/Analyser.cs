@@ -9,21 +9,21 @@ namespace Monitoring.Analysis;
 /// <summary>
 /// The one analysis worker: takes frames from every camera's channel round-robin, batches up to
 /// <c>model.maxBatchSize</c> of them (waiting at most <c>model.maxBatchWaitMs</c> for a batch to fill),
-/// runs the model once per batch, and writes an <see cref="AnalyzedFrame"/> per frame to its output.
+/// runs the model once per batch, and writes a <see cref="ScoredFrame"/> per frame to its output.
 /// Live frames older than <c>pipeline.maxFrameAgeMs</c> are dropped (counted) rather than analysed late.
 /// </summary>
-public sealed class Analyzer
+public sealed class Analyser
 {
     private readonly AnomalyModel _model;
     private readonly ModelOptions _modelOptions;
     private readonly PipelineOptions _pipeline;
     private readonly ILogger _log;
-    private readonly CameraAnalysisState[] _cameras;
-    private readonly ChannelWriter<AnalyzedFrame> _output;
+    private readonly CameraContext[] _cameras;
+    private readonly ChannelWriter<ScoredFrame> _output;
     private readonly PipelineMetrics _metrics;
 
-    public Analyzer(AnomalyModel model, MonitoringOptions options, IReadOnlyList<CameraSource> sources,
-        ChannelWriter<AnalyzedFrame> output, PipelineMetrics metrics, ILogger log)
+    public Analyser(AnomalyModel model, MonitoringOptions options, IReadOnlyList<CameraSource> sources,
+        ChannelWriter<ScoredFrame> output, PipelineMetrics metrics, ILogger log)
     {
         _model = model;
         _modelOptions = options.Model;
@@ -31,7 +31,7 @@ public sealed class Analyzer
         _log = log;
         _output = output;
         _metrics = metrics;
-        _cameras = sources.Select(s => new CameraAnalysisState(s, model, options, log)).ToArray();
+        _cameras = sources.Select(s => new CameraContext(s, model, options, log)).ToArray();
     }
 
     public Task RunAsync(CancellationToken stop) => Task.Factory.StartNew(
@@ -40,7 +40,7 @@ public sealed class Analyzer
     private async Task Loop(CancellationToken stop)
     {
         using var batch = _model.CreateBatch(_modelOptions.MaxBatchSize);
-        var members = new (CameraAnalysisState Camera, Frame Frame, bool WarmingUp, bool Restart)[batch.Capacity];
+        var members = new (CameraContext Camera, Frame Frame, bool WarmingUp, bool Restart)[batch.Capacity];
         var rr = 0;
         try
         {
@@ -92,7 +92,7 @@ public sealed class Analyzer
                     _metrics.FrameAnalysed(cam.Source.Id);
                     // Results come in the order the frames were pushed, so each camera's smoother stays causal.
                     var frameScore = cam.Smoother.Add(batch.Score[i], restart);
-                    var result = new AnalyzedFrame(frame, frameScore, batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
+                    var result = new ScoredFrame(frame, frameScore, batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
                         cam.Profile?.Version ?? "learning")
                     {
                         WarmingUp = warmingUp,
@@ -113,7 +113,7 @@ public sealed class Analyzer
         }
     }
 
-    private bool IsTooOld(CameraAnalysisState cam, Frame frame)
+    private bool IsTooOld(CameraContext cam, Frame frame)
     {
         if (_pipeline.MaxFrameAgeMs <= 0 || !cam.Source.BuffersAsLive) return false;
         if (Environment.TickCount64 - frame.EnqueuedTicks <= _pipeline.MaxFrameAgeMs) return false;

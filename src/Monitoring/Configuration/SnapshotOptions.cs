@@ -1,4 +1,4 @@
-namespace Monitoring.Snapshots;
+namespace Monitoring.Configuration;
 
 /// <summary>
 /// Snapshot storage. JSON: <c>{ "enabled": true, "directory": "snapshots", "annotated": true, "clean": true,

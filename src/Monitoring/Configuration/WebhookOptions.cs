@@ -1,0 +1,71 @@
+namespace Monitoring.Configuration;
+
+/// <summary>
+/// One webhook. JSON: <c>{ "name": "ops", "url": "https://hooks.example/monitoring", "secretEnv": "MONITORING_OPS_SECRET",
+/// "cameras": ["door", "yard"] }</c>. <c>cameras</c> empty or absent: every camera. <c>name</c> defaults to the URL
+/// without query; it keys the webhook's outbox rows, so keep it stable across restarts.
+/// </summary>
+public sealed class WebhookOptions
+{
+    public string? Name { get; set; }
+    public string Url { get; set; } = "";
+    public string SecretEnv { get; set; } = "";
+    public string[] Cameras { get; set; } = [];
+
+    public IReadOnlyList<string> Validate(string path)
+    {
+        var errors = new List<string>();
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            errors.Add($"{path}.url '{Redact(Url)}' is not an absolute http(s) URL: write it like \"https://hooks.example.com/monitoring\".");
+        if (string.IsNullOrWhiteSpace(SecretEnv))
+            errors.Add($"{path}.secretEnv is empty: name the environment variable that holds the signing secret (\"whsec_<base64>\" or a plain string).");
+        else
+        {
+            var value = Environment.GetEnvironmentVariable(SecretEnv);
+            if (string.IsNullOrEmpty(value))
+                errors.Add($"{path}.secretEnv names '{SecretEnv}', which is not set or empty: export {SecretEnv}=whsec_<base64 secret> before starting.");
+            else if (!TryDecodeSecret(value, out _))
+                errors.Add($"{path}.secretEnv: the value of '{SecretEnv}' starts with \"whsec_\" but the rest is not valid base64: fix the value or drop the prefix to use it as a plain string.");
+        }
+        for (int i = 0; i < Cameras.Length; i++)
+            if (string.IsNullOrWhiteSpace(Cameras[i])) errors.Add($"{path}.cameras[{i}] is empty: list camera ids, or drop the list for every camera.");
+        return errors;
+    }
+
+    /// <summary>The webhook's name: <see cref="Name"/>, or the URL without query (<see cref="Redact"/>) when none is given.</summary>
+    public string EffectiveName => string.IsNullOrWhiteSpace(Name) ? Redact(Url) : Name;
+
+    /// <summary>The URL without user info, query and fragment (those may carry secrets).</summary>
+    public static string Redact(string url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            return uri.GetComponents(UriComponents.Scheme | UriComponents.Host | UriComponents.Port | UriComponents.Path, UriFormat.UriEscaped);
+        int cut = url.IndexOfAny(['?', '#']);
+        var head = cut >= 0 ? url[..cut] : url;
+        int at = head.IndexOf('@');
+        return at >= 0 ? head[(at + 1)..] : head;
+    }
+
+    /// <summary>The "whsec_" prefix of a Standard Webhooks secret.</summary>
+    public const string SecretPrefix = "whsec_";
+
+    /// <summary>
+    /// The signing key a secret value stands for: "whsec_&lt;base64&gt;" is base64-decoded after the prefix; any other
+    /// non-empty value is its UTF-8 bytes. False for an empty value or invalid base64.
+    /// </summary>
+    public static bool TryDecodeSecret(string value, out byte[] key)
+    {
+        key = [];
+        if (string.IsNullOrEmpty(value)) return false;
+        if (value.StartsWith(SecretPrefix, StringComparison.Ordinal))
+        {
+            var encoded = value[SecretPrefix.Length..];
+            var buffer = new byte[encoded.Length];
+            if (encoded.Length == 0 || !Convert.TryFromBase64String(encoded, buffer, out int written)) return false;
+            key = buffer[..written];
+            return true;
+        }
+        key = System.Text.Encoding.UTF8.GetBytes(value);
+        return true;
+    }
+}
