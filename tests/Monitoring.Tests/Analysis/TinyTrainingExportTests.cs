@@ -12,6 +12,7 @@ namespace Monitoring.Tests.Analysis;
 /// model that AnomalyModel loads and that, under ONNX Runtime, reproduces the torch reference outputs exported beside
 /// it, with the same checks ModelReferenceTests applies to the committed model.
 /// </summary>
+[Trait("Category", "Integration")]   // runs python3 -m montrain.tiny
 public sealed class TinyTrainingExportTests
 {
     [RequiresTrainingToolsFact]

@@ -11,6 +11,7 @@ public sealed class BenchCommandTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "monitoring-bench-test-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
+    [Trait("Category", "Integration")]   // a whole bench run: decode, model and the pipeline, ~13 s
     public async Task Short_bench_writes_every_section_of_its_report()
     {
         var clip = TestPaths.RequireVTest();
