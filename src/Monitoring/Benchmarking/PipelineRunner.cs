@@ -57,9 +57,8 @@ public static class PipelineRunner
                 Realtime = pacing == CameraPacing.Live, TreatAsLive = pacing == CameraPacing.Live, Profile = setup.ProfilePath,
             });
         }
-        var errors = new ValidationErrors();
-        options.Validate(errors);
-        if (errors.Any) throw new InvalidOperationException($"bench built an invalid config: {string.Join("; ", errors.Errors)}");
+        var errors = new MonitoringOptionsValidator().Check(options);
+        if (errors.Count > 0) throw new InvalidOperationException($"bench built an invalid config: {string.Join("; ", errors)}");
         return options;
     }
 

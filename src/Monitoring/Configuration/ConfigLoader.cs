@@ -55,7 +55,8 @@ public static partial class ConfigLoader
             throw new ConfigException(Explain(ex, root), full);
         }
         options.BaseDirectory = Path.GetDirectoryName(full)!;
-        options.Validate(errors);
+        foreach (var webhook in options.Alerts.Webhooks) webhook.ReadSecret(environment);
+        new MonitoringOptionsValidator().Validate(options, "", errors);
         errors.ThrowIfAny(full);
         return options;
     }

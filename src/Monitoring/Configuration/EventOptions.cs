@@ -38,20 +38,4 @@ public sealed class EventOptions
     /// or is cut off mid-event does not leave the event open until it comes back. 1 to 3600.
     /// </summary>
     public double StaleEndSeconds { get; set; } = 30;
-
-    public IReadOnlyList<string> Validate(string path)
-    {
-        var errors = new List<string>();
-        if (WindowFrames is < 1 or > 32) errors.Add($"{path}.windowFrames is {WindowFrames}: use 1 to 32.");
-        if (ConfirmFrames < 1 || ConfirmFrames > WindowFrames) errors.Add($"{path}.confirmFrames is {ConfirmFrames}: use 1 to windowFrames ({WindowFrames}).");
-        if (EndAfterQuietFrames < 1) errors.Add($"{path}.endAfterQuietFrames is {EndAfterQuietFrames}: use 1 or more.");
-        if (!(IouThreshold > 0 && IouThreshold <= 1)) errors.Add($"{path}.iouThreshold is {IouThreshold}: use a value in (0, 1], e.g. 0.25.");
-        if (!(UpdateIntervalSeconds >= 0)) errors.Add($"{path}.updateIntervalSeconds is {UpdateIntervalSeconds}: use 0 or more.");
-        if (!(MinUpdateGapSeconds >= 0)) errors.Add($"{path}.minUpdateGapSeconds is {MinUpdateGapSeconds}: use 0 or more.");
-        if (!(UpdatePeakRise >= 0)) errors.Add($"{path}.updatePeakRise is {UpdatePeakRise}: use 0 or more.");
-        if (!(CooldownSeconds >= 0)) errors.Add($"{path}.cooldownSeconds is {CooldownSeconds}: use 0 or more.");
-        if (!(EndGraceSeconds >= 0 && EndGraceSeconds <= 3600)) errors.Add($"{path}.endGraceSeconds is {EndGraceSeconds}: use 0 to 3600.");
-        if (!(StaleEndSeconds >= 1 && StaleEndSeconds <= 3600)) errors.Add($"{path}.staleEndSeconds is {StaleEndSeconds}: use 1 to 3600.");
-        return errors;
-    }
 }

@@ -14,16 +14,4 @@ public sealed class OutboxOptions
     public double MaxAgeSeconds { get; set; } = 86400;
     /// <summary>Idle deliverers look at the outbox at least this often (they are also woken by every insert).</summary>
     public double PollIntervalSeconds { get; set; } = 5;
-
-    public IReadOnlyList<string> Validate(string path)
-    {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(Path)) errors.Add($"{path}.path is empty: name the SQLite file of the outbox, e.g. \"data/alerts-outbox.db\".");
-        if (!(RequestTimeoutSeconds > 0)) errors.Add($"{path}.requestTimeoutSeconds is {RequestTimeoutSeconds}: use a positive number of seconds.");
-        if (!(BackoffBaseSeconds > 0)) errors.Add($"{path}.backoffBaseSeconds is {BackoffBaseSeconds}: use a positive number of seconds.");
-        if (!(BackoffCapSeconds >= BackoffBaseSeconds)) errors.Add($"{path}.backoffCapSeconds is {BackoffCapSeconds}: use at least backoffBaseSeconds ({BackoffBaseSeconds}).");
-        if (!(MaxAgeSeconds > 0)) errors.Add($"{path}.maxAgeSeconds is {MaxAgeSeconds}: use a positive number of seconds.");
-        if (!(PollIntervalSeconds > 0)) errors.Add($"{path}.pollIntervalSeconds is {PollIntervalSeconds}: use a positive number of seconds.");
-        return errors;
-    }
 }

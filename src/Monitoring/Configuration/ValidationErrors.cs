@@ -1,6 +1,9 @@
 namespace Monitoring.Configuration;
 
-/// <summary>Collects validation errors, each prefixed with the JSON path it concerns.</summary>
+/// <summary>
+/// Collects validation errors. Each starts with the JSON path it concerns and says the fix: <see cref="Add(string, string)"/>
+/// writes "path: message"; <see cref="Add(string)"/> takes an error already written that way around ("path is 0: use …").
+/// </summary>
 public sealed class ValidationErrors
 {
     private readonly List<string> _errors = [];
@@ -10,11 +13,16 @@ public sealed class ValidationErrors
 
     public void Add(string path, string message) => _errors.Add($"{path}: {message}");
 
+    /// <summary>An error that names its JSON path itself, at its start.</summary>
+    public void Add(string error) => _errors.Add(error);
+
     public void AddRange(IEnumerable<string> errors) => _errors.AddRange(errors);
 
-    public void Require(bool condition, string path, string message)
+    /// <summary>Runs <paramref name="validate"/> on this collection and returns it (for one-line checks).</summary>
+    public ValidationErrors Also(Action<ValidationErrors> validate)
     {
-        if (!condition) Add(path, message);
+        validate(this);
+        return this;
     }
 
     public void ThrowIfAny(string? configPath = null)

@@ -12,25 +12,21 @@ public sealed class WebhookOptions
     public string SecretEnv { get; set; } = "";
     public string[] Cameras { get; set; } = [];
 
-    public IReadOnlyList<string> Validate(string path)
+    // A field, not a property: the binder must not take a "secret" key from the JSON (secrets never go in the file).
+    private string? _secret;
+
+    /// <summary>
+    /// Reads the value of the variable <see cref="SecretEnv"/> names from <paramref name="environment"/> (<see cref="ConfigLoader"/>
+    /// does this with the environment it is given; nothing else reads the process environment for it).
+    /// </summary>
+    public WebhookOptions ReadSecret(Func<string, string?> environment)
     {
-        var errors = new List<string>();
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-            errors.Add($"{path}.url '{Redact(Url)}' is not an absolute http(s) URL: write it like \"https://hooks.example.com/monitoring\".");
-        if (string.IsNullOrWhiteSpace(SecretEnv))
-            errors.Add($"{path}.secretEnv is empty: name the environment variable that holds the signing secret (\"whsec_<base64>\" or a plain string).");
-        else
-        {
-            var value = Environment.GetEnvironmentVariable(SecretEnv);
-            if (string.IsNullOrEmpty(value))
-                errors.Add($"{path}.secretEnv names '{SecretEnv}', which is not set or empty: export {SecretEnv}=whsec_<base64 secret> before starting.");
-            else if (!TryDecodeSecret(value, out _))
-                errors.Add($"{path}.secretEnv: the value of '{SecretEnv}' starts with \"whsec_\" but the rest is not valid base64: fix the value or drop the prefix to use it as a plain string.");
-        }
-        for (int i = 0; i < Cameras.Length; i++)
-            if (string.IsNullOrWhiteSpace(Cameras[i])) errors.Add($"{path}.cameras[{i}] is empty: list camera ids, or drop the list for every camera.");
-        return errors;
+        _secret = string.IsNullOrWhiteSpace(SecretEnv) ? null : environment(SecretEnv);
+        return this;
     }
+
+    /// <summary>The secret as <see cref="ReadSecret"/> read it; null before, or when the variable is not set. Never logged.</summary>
+    public string? SecretValue() => _secret;
 
     /// <summary>The webhook's name: <see cref="Name"/>, or the URL without query (<see cref="Redact"/>) when none is given.</summary>
     public string EffectiveName => string.IsNullOrWhiteSpace(Name) ? Redact(Url) : Name;

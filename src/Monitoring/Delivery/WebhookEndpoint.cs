@@ -25,19 +25,13 @@ public sealed class WebhookEndpoint
 
     public bool Accepts(string camera) => _cameras is null || _cameras.Contains(camera);
 
-    /// <summary>Validates the options (throws <see cref="AlertConfigurationException"/> naming <paramref name="path"/>) and reads the secret.</summary>
-    public static WebhookEndpoint FromOptions(WebhookOptions options, string path)
-    {
-        var errors = options.Validate(path);
-        if (errors.Count > 0) throw new AlertConfigurationException(errors);
-        var secret = WebhookSecret.Parse(Environment.GetEnvironmentVariable(options.SecretEnv)!);
-        return new WebhookEndpoint(options.EffectiveName, new Uri(options.Url), secret, options.Cameras);
-    }
-
-    /// <summary>All webhooks of the options, validated together; errors name "alerts.webhooks[i]...".</summary>
+    /// <summary>
+    /// Every webhook of the options, validated together (<see cref="ConfigException"/> naming "alerts.webhooks[i]..."),
+    /// with the secret <see cref="ConfigLoader"/> read (<see cref="WebhookOptions.ReadSecret"/>).
+    /// </summary>
     public static IReadOnlyList<WebhookEndpoint> FromOptions(AlertingOptions options, string path = "alerts")
     {
-        options.ThrowIfInvalid(path);
-        return options.Webhooks.Select((w, i) => FromOptions(w, $"{path}.webhooks[{i}]")).ToArray();
+        new AlertingOptionsValidator().ThrowIfInvalid(options, path);
+        return options.Webhooks.Select(w => new WebhookEndpoint(w.EffectiveName, new Uri(w.Url), WebhookSecret.Parse(w.SecretValue()!), w.Cameras)).ToArray();
     }
 }

@@ -45,8 +45,6 @@ public sealed class EventTracker
     {
         ArgumentException.ThrowIfNullOrEmpty(camera);
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate("events");
-        if (errors.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
         _camera = camera;
         _options = options;
         ModelVersion = modelVersion;

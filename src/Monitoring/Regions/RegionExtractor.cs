@@ -26,8 +26,6 @@ public sealed class RegionExtractor
     public RegionExtractor(RegionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate("regions");
-        if (errors.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
         _options = options;
         _masks = options.Masks.Select(m => new Polygon(m.Points)).ToArray();
         _zones = options.Zones.Select(z => new Polygon(z.Points)).ToArray();

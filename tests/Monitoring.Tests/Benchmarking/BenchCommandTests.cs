@@ -56,9 +56,8 @@ public sealed class BenchCommandTests : IDisposable
     public void TreatAsLive_without_realtime_is_a_config_error()
     {
         var camera = new CameraOptions { Id = "a", Url = "clip.avi", Profile = "p.json", TreatAsLive = true };
-        var errors = new ValidationErrors();
-        camera.Validate(errors, "cameras[0]");
-        Assert.Contains(errors.Errors, e => e.StartsWith("cameras[0].treatAsLive", StringComparison.Ordinal));
+        var errors = new CameraOptionsValidator().Check(camera, "cameras[0]");
+        Assert.Contains(errors, e => e.StartsWith("cameras[0].treatAsLive", StringComparison.Ordinal));
     }
 
     public void Dispose()

@@ -130,4 +130,16 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Contains("does not exist", e2.Message);
         Assert.Contains("--config", e2.Message);
     }
+
+    [Fact]
+    public void Webhook_secrets_come_from_the_environment_the_loader_is_given_not_the_process()
+    {
+        var name = "MONITORING_TEST_LOADER_SECRET_" + Guid.NewGuid().ToString("N"); // set nowhere in this process
+        var json = Valid(extra: $$""", "alerts": { "webhooks": [ { "url": "http://127.0.0.1:9/hook", "secretEnv": "{{name}}" } ] }""");
+        var o = ConfigLoader.Load(Write(json), Env(("CAM_USER", "a"), ("CAM_PASS", "b"), (name, "plain-secret")));
+        Assert.Equal("plain-secret", o.Alerts.Webhooks[0].SecretValue());
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(Write(json), Env(("CAM_USER", "a"), ("CAM_PASS", "b"))));
+        Assert.Contains($"alerts.webhooks[0].secretEnv names '{name}', which is not set or empty", e.Message);
+    }
 }

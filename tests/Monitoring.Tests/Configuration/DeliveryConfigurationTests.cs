@@ -29,8 +29,9 @@ public class ConfigurationTests
             """;
         var config = new ConfigurationBuilder().AddJsonStream(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))).Build();
         var options = config.GetSection("alerts").Get<AlertingOptions>()!;
+        foreach (var webhook in options.Webhooks) webhook.ReadSecret(Environment.GetEnvironmentVariable);
 
-        Assert.Empty(options.Validate("alerts"));
+        Assert.Empty(new AlertingOptionsValidator().Check(options));
         Assert.Equal(0.6f, options.Regions.Threshold);
         Assert.Equal(0.4f, options.Regions.Zones[0].Threshold);
         Assert.Equal(10, options.Regions.Zones[0].Points[1].X);
@@ -60,11 +61,11 @@ public class ConfigurationTests
         {
             Webhooks =
             [
-                new WebhookOptions { Url = "https://ok.example/hook", SecretEnv = env },
-                new WebhookOptions { Url = url, SecretEnv = env },
+                new WebhookOptions { Url = "https://ok.example/hook", SecretEnv = env }.ReadSecret(Environment.GetEnvironmentVariable),
+                new WebhookOptions { Url = url, SecretEnv = env }.ReadSecret(Environment.GetEnvironmentVariable),
             ],
         };
-        var ex = Assert.Throws<AlertConfigurationException>(() => WebhookEndpoint.FromOptions(options));
+        var ex = Assert.Throws<ConfigException>(() => WebhookEndpoint.FromOptions(options));
         var error = Assert.Single(ex.Errors);
         Assert.StartsWith("alerts.webhooks[1].url", error, StringComparison.Ordinal);
         Assert.Contains("absolute http(s) URL", error, StringComparison.Ordinal);
@@ -80,12 +81,12 @@ public class ConfigurationTests
         {
             Webhooks =
             [
-                new WebhookOptions { Url = "https://a.example/", SecretEnv = unset },
-                new WebhookOptions { Url = "https://b.example/", SecretEnv = empty },
-                new WebhookOptions { Url = "https://c.example/", SecretEnv = "" },
+                new WebhookOptions { Url = "https://a.example/", SecretEnv = unset }.ReadSecret(Environment.GetEnvironmentVariable),
+                new WebhookOptions { Url = "https://b.example/", SecretEnv = empty }.ReadSecret(Environment.GetEnvironmentVariable),
+                new WebhookOptions { Url = "https://c.example/", SecretEnv = "" }.ReadSecret(Environment.GetEnvironmentVariable),
             ],
         };
-        var ex = Assert.Throws<AlertConfigurationException>(() => options.ThrowIfInvalid());
+        var ex = Assert.Throws<ConfigException>(() => new AlertingOptionsValidator().ThrowIfInvalid(options));
         Assert.Contains(ex.Errors, e => e.StartsWith("alerts.webhooks[0].secretEnv", StringComparison.Ordinal) && e.Contains(unset, StringComparison.Ordinal) && e.Contains("export", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.StartsWith("alerts.webhooks[1].secretEnv", StringComparison.Ordinal));
         Assert.Contains(ex.Errors, e => e.StartsWith("alerts.webhooks[2].secretEnv is empty", StringComparison.Ordinal));
@@ -95,7 +96,8 @@ public class ConfigurationTests
     public void Bad_whsec_value_is_reported_without_revealing_it()
     {
         var env = NewEnv("whsec_%%%not-base64-SECRETVALUE");
-        var errors = new WebhookOptions { Url = "https://a.example/", SecretEnv = env }.Validate("alerts.webhooks[0]");
+        var webhook = new WebhookOptions { Url = "https://a.example/", SecretEnv = env }.ReadSecret(Environment.GetEnvironmentVariable);
+        var errors = new WebhookOptionsValidator().Check(webhook, "alerts.webhooks[0]");
         var error = Assert.Single(errors);
         Assert.Contains("not valid base64", error, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRETVALUE", error, StringComparison.Ordinal);
@@ -113,10 +115,10 @@ public class ConfigurationTests
             JsonlMaxBytes = 100,
             JsonlKeepFiles = -1,
         };
-        var errors = options.Validate("alerts");
+        var errors = new AlertingOptionsValidator().Check(options);
         Assert.Contains(errors, e => e.StartsWith("alerts.jsonlMaxBytes", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("alerts.jsonlKeepFiles", StringComparison.Ordinal));
-        Assert.Empty(new AlertingOptions { JsonlMaxBytes = 0, JsonlKeepFiles = 0 }.Validate("alerts"));
+        Assert.Empty(new AlertingOptionsValidator().Check(new AlertingOptions { JsonlMaxBytes = 0, JsonlKeepFiles = 0 }));
         Assert.Contains(errors, e => e.StartsWith("alerts.events.confirmFrames", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("alerts.outbox.maxAgeSeconds", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("alerts.snapshots.maxFiles", StringComparison.Ordinal));

@@ -178,7 +178,7 @@ public class EventTrackerTests
     [InlineData(double.NaN)]
     public void End_grace_out_of_range_is_a_config_error_naming_the_setting(double grace)
     {
-        var errors = new EventOptions { EndGraceSeconds = grace }.Validate("alerts.events");
+        var errors = new EventOptionsValidator().Check(new EventOptions { EndGraceSeconds = grace }, "alerts.events");
         Assert.Contains(errors, e => e.Contains("alerts.events.endGraceSeconds", StringComparison.Ordinal) && e.Contains("0 to 3600", StringComparison.Ordinal));
     }
 
@@ -190,7 +190,7 @@ public class EventTrackerTests
     [InlineData(double.NaN)]
     public void Stale_end_out_of_range_is_a_config_error_naming_the_setting(double seconds)
     {
-        var errors = new EventOptions { StaleEndSeconds = seconds }.Validate("alerts.events");
+        var errors = new EventOptionsValidator().Check(new EventOptions { StaleEndSeconds = seconds }, "alerts.events");
         Assert.Contains(errors, e => e.Contains("alerts.events.staleEndSeconds", StringComparison.Ordinal) && e.Contains("1 to 3600", StringComparison.Ordinal));
     }
 
@@ -200,7 +200,7 @@ public class EventTrackerTests
     [InlineData(3600)]
     public void Stale_end_within_range_is_valid(double seconds)
     {
-        Assert.Empty(new EventOptions { StaleEndSeconds = seconds }.Validate("alerts.events"));
+        Assert.Empty(new EventOptionsValidator().Check(new EventOptions { StaleEndSeconds = seconds }, "alerts.events"));
     }
 
     [Fact]

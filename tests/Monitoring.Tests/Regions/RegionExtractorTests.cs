@@ -118,7 +118,7 @@ public class RegionExtractorTests
     public void Invalid_options_name_their_path()
     {
         var options = new RegionOptions { Threshold = 1.5f, Zones = [new ZoneOptions { Name = "", Points = [] }] };
-        var errors = options.Validate("alerts.regions");
+        var errors = new RegionOptionsValidator().Check(options, "alerts.regions");
         Assert.Contains(errors, e => e.StartsWith("alerts.regions.threshold", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("alerts.regions.zones[0].name", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("alerts.regions.zones[0].points", StringComparison.Ordinal));
