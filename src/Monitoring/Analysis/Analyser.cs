@@ -22,16 +22,16 @@ public sealed class Analyser
     private readonly ChannelWriter<ScoredFrame> _output;
     private readonly PipelineMetrics _metrics;
 
-    public Analyser(AnomalyModel model, MonitoringOptions options, IReadOnlyList<CameraSource> sources,
-        ChannelWriter<ScoredFrame> output, PipelineMetrics metrics, ILogger log)
+    public Analyser(AnomalyModel model, MonitoringOptions options, CameraSources sources, ScoredFrameChannel output,
+        PipelineMetrics metrics, ILoggerFactory logs)
     {
         _model = model;
         _modelOptions = options.Model;
         _pipeline = options.Pipeline;
-        _log = log;
-        _output = output;
+        _log = logs.CreateLogger("analyzer");
+        _output = output.Writer;
         _metrics = metrics;
-        _cameras = sources.Select(s => new CameraContext(s, model, options, log)).ToArray();
+        _cameras = sources.All.Select(s => new CameraContext(s, model, options, _log)).ToArray();
     }
 
     public Task RunAsync(CancellationToken stop) => Task.Factory.StartNew(

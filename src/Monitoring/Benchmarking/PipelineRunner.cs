@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Monitoring.Analysis;
 using Monitoring.Capture;
@@ -70,8 +72,9 @@ public static class PipelineRunner
         using var probe = new PipelineProbe();
         using var allocations = allocationProfile ? new AllocationSampler() : null;
         using var lifetime = new BenchLifetime();
-        var status = new DaemonStatus();
-        var daemon = new Daemon(options, setup.Model, new AlertStageFactory(setup.Logs), status, setup.Logs, lifetime);
+        await using var services = Compose(setup, options, lifetime);
+        var daemon = services.GetRequiredService<Daemon>();
+        var status = services.GetRequiredService<DaemonStatus>();
         await daemon.StartAsync(CancellationToken.None);
         try
         {
@@ -136,9 +139,21 @@ public static class PipelineRunner
         {
             probe.Recording = false;
             await daemon.StopAsync(CancellationToken.None);
-            daemon.Dispose();
         }
     }
+
+    /// <summary>
+    /// The daemon's own composition (<see cref="PipelineServices.AddPipeline"/>) over the bench's model and logging, with
+    /// <paramref name="lifetime"/> in place of a host's; disposing the container disposes the pipeline, not the model.
+    /// </summary>
+    internal static ServiceProvider Compose(PipelineSetup setup, MonitoringOptions options, BenchLifetime lifetime) =>
+        new ServiceCollection()
+            .AddSingleton(setup.Logs)
+            .AddLogging()
+            .AddSingleton(setup.Model)
+            .AddSingleton<IHostApplicationLifetime>(lifetime)
+            .AddPipeline(options, Console.Out)
+            .BuildServiceProvider();
 
     public static string Describe(PipelineResult r) =>
         $"{r.Mode} {r.Cameras} camera(s): {r.AnalysedFpsTotal:0.0} frames/s analysed ({r.AnalysedFpsPerCamera:0.00}/camera, " +

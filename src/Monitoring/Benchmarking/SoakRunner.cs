@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Monitoring.Evaluation;
 using Monitoring.Hosting;
 using Monitoring.Observability;
@@ -28,8 +29,9 @@ public static class SoakRunner
         var options = PipelineRunner.Options(setup, cameras, CameraPacing.Live, $"soak-{cameras}");
         using var probe = new PipelineProbe();
         using var lifetime = new BenchLifetime();
-        var status = new DaemonStatus();
-        var daemon = new Daemon(options, setup.Model, new AlertStageFactory(setup.Logs), status, setup.Logs, lifetime);
+        await using var services = PipelineRunner.Compose(setup, options, lifetime);
+        var daemon = services.GetRequiredService<Daemon>();
+        var status = services.GetRequiredService<DaemonStatus>();
         var samples = new List<SoakSample>();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(csvPath))!);
         await using var csv = new StreamWriter(csvPath) { AutoFlush = true };
@@ -65,7 +67,6 @@ public static class SoakRunner
         {
             probe.Recording = false;
             await daemon.StopAsync(CancellationToken.None);
-            daemon.Dispose();
         }
 
         var elapsed = clock.Elapsed.TotalMinutes;

@@ -22,13 +22,16 @@ public sealed class JsonLinesFileSink : IAlertSink, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         ArgumentOutOfRangeException.ThrowIfNegative(keepFiles);
-        _path = Path.GetFullPath(path);
+        _path = System.IO.Path.GetFullPath(path);
         _maxBytes = maxBytes;
         _keepFiles = keepFiles;
-        var directory = Path.GetDirectoryName(_path);
+        var directory = System.IO.Path.GetDirectoryName(_path);
         if (directory is not null) Directory.CreateDirectory(directory);
         _stream = Open();
     }
+
+    /// <summary>The file written (full path).</summary>
+    public string Path => _path;
 
     /// <summary>The rotated file with index <paramref name="index"/> (1 = the most recent).</summary>
     public static string RotatedPath(string path, int index) => $"{path}.{index}";

@@ -23,8 +23,9 @@ public sealed class SqliteOutbox : IAlertSink, IDisposable
     public SqliteOutbox(string path, IReadOnlyList<WebhookEndpoint> webhooks)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        Path = path;
         _webhooks = webhooks;
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 30 };
         _connection = new SqliteConnection(builder.ToString());
@@ -66,6 +67,9 @@ public sealed class SqliteOutbox : IAlertSink, IDisposable
     /// also counts rows another process added, e.g. <c>monitoring outbox requeue</c>). Never below zero.
     /// </summary>
     public long Depth => Interlocked.Read(ref _depth);
+
+    /// <summary>The SQLite file, as given.</summary>
+    public string Path { get; }
 
     /// <summary>Counts the waiting rows in the file afresh (the deliverer does this every poll interval).</summary>
     public async Task RecountAsync(CancellationToken cancellationToken)

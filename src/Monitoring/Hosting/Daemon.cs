@@ -1,6 +1,6 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Monitoring.Alerting;
 using Monitoring.Analysis;
 using Monitoring.Capture;
 using Monitoring.Configuration;
@@ -9,15 +9,18 @@ using Monitoring.Observability;
 namespace Monitoring.Hosting;
 
 /// <summary>
-/// The pipeline as one hosted service: a <see cref="CameraSource"/> per camera → <see cref="Analyser"/>
-/// → the alert stage. Stops the host when every source has ended (files without loop), so `run` over
-/// recorded footage finishes by itself; live sources run until SIGTERM/SIGINT.
+/// The pipeline as one hosted service: runs the stages of the <see cref="Pipeline"/> it is given — the
+/// <see cref="CameraSources"/> → the <see cref="Analyser"/> → (<see cref="ScoredFrameChannel"/>) → the alert stage — and
+/// reports on them. Stops the host
+/// when every source has ended (files without loop), so `run` over recorded footage finishes by itself; live sources
+/// run until SIGTERM/SIGINT. The stages are composed in <see cref="PipelineServices.AddPipeline"/>.
 /// </summary>
 public sealed class Daemon(
-    MonitoringOptions options,
+    Func<Pipeline> stages,
     AnomalyModel model,
-    IAlertStageFactory alertStageFactory,
+    ModelOptions modelOptions,
     DaemonStatus status,
+    DaemonOutput output,
     ILoggerFactory logs,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
@@ -38,15 +41,10 @@ public sealed class Daemon(
 
     private async Task RunPipelineAsync(CancellationToken stoppingToken)
     {
-        var cameras = options.Cameras.Where(c => c.Enabled).ToList();
-        var sources = cameras.Select(c => new CameraSource(c, options.Capture, options.Pipeline, model.W, model.H,
-            alertStageFactory.SnapshotMaxWidth(options), logs.CreateLogger($"camera.{c.Id}"))).ToList();
+        var pipeline = stages();
+        var (sources, analyser, analysed, alerts, metrics) = (pipeline.Cameras.All, pipeline.Analyser, pipeline.Analysed, pipeline.Alerts, pipeline.Metrics);
         status.Sources = sources;
         status.ModelVersion = model.Version;
-        var analysed = Channel.CreateBounded<ScoredFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
-        var metrics = new PipelineMetrics();
-        var analyser = new Analyser(model, options, sources, analysed.Writer, metrics, logs.CreateLogger("analyzer"));
-        await using var alerts = alertStageFactory.Create(options, model);
 
         // Capture stops on the host's signal; analysis and alerts then drain what was captured.
         using var captureStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -55,12 +53,12 @@ public sealed class Daemon(
         var alertTask = alerts.RunAsync(analysed.Reader, CancellationToken.None);
         status.PipelineRunning = true;
         _log.LogInformation("Pipeline started: {Cameras} camera(s), model {Model} on {Provider}, batch ≤ {Batch}",
-            sources.Count, model.Version, model.ActiveProvider, options.Model.MaxBatchSize);
+            sources.Count, model.Version, model.ActiveProvider, modelOptions.MaxBatchSize);
         try
         {
             await Task.WhenAll(captureTasks);
             await analyserTask;
-            await alertTask;
+            output.Writer.WriteLine(await alertTask);
         }
         finally
         {

@@ -36,6 +36,6 @@ public static class Logging
     /// Makes <see cref="Create"/>'s logger the host's logging (Serilog.Extensions.Hosting): ILoggerFactory and ILogger&lt;T&gt;
     /// write to it, filtered by its levels alone, and the container disposes (flushes) it when the host is disposed.
     /// </summary>
-    public static IServiceCollection AddMonitoringLogging(this IServiceCollection services, LoggingOptions? options, MonitoringOptions? root = null) =>
-        services.AddSerilog(Create(options, root), dispose: true);
+    public static IServiceCollection AddMonitoringLogging(this IServiceCollection services, LoggingOptions options, MonitoringOptions? root = null) =>
+        services.AddSection(options, new LoggingOptionsValidator()).AddSerilog(Create(options, root), dispose: true);
 }

@@ -28,18 +28,11 @@ public static class RunCommand
             options.Pipeline.DrainSeconds + options.Capture.ReadTimeoutMs / 1000.0 + 10));
         if (options.Http.Enabled) builder.WebHost.UseUrls(options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         else builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddSingleton(options);
-        // The model is the container's (disposed with the host, after the daemon that uses it) and loads through the
-        // host's logging; it is resolved below, before the host starts.
-        builder.Services.AddSingleton(services => AnomalyModel.Load(options.ResolvePath(options.Model.Path),
-            new OnnxSessionOptions(ExecutionProviders.Parse(options.Model.Provider), options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId,
-                IntraOpSpinning: options.Model.IntraOpSpinning), services.GetRequiredService<ILoggerFactory>().CreateLogger("monitoring")));
-        builder.Services.AddSingleton<DaemonStatus>();
-        // This host's own registry (not prometheus-net's static default one, nor its default process/.NET metrics).
-        builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
-        builder.Services.AddSingleton<Observability.PrometheusExporter>();
-        builder.Services.AddSingleton<IAlertStageFactory, AlertStageFactory>();
-        builder.Services.AddHostedService<Daemon>();
+        // The stages, each registering what it needs (PipelineServices.AddPipeline); the model is the container's
+        // (disposed with the host, after the daemon that uses it) and is resolved below, before the host starts.
+        builder.Services.AddPipeline(options, Console.Out);
+        builder.Services.AddWeb(options);
+        builder.Services.AddHostedService(services => services.GetRequiredService<Daemon>());
 
         await using var app = builder.Build();
         app.Services.GetRequiredService<AnomalyModel>(); // a missing or wrong model fails here, before anything listens

@@ -16,11 +16,17 @@ public sealed class SnapshotStore
     private readonly LinkedList<(string Path, long Bytes)> _files = new();
     private long _totalBytes;
 
-    public SnapshotStore(SnapshotOptions options)
+    public SnapshotStore(SnapshotOptions options) : this(options, options.Directory)
+    {
+    }
+
+    /// <param name="options">Retention.</param>
+    /// <param name="directory">The folder, resolved by the caller (relative paths: against the current directory).</param>
+    public SnapshotStore(SnapshotOptions options, string directory)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        DirectoryPath = Path.GetFullPath(options.Directory);
+        DirectoryPath = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(DirectoryPath);
         var existing = new DirectoryInfo(DirectoryPath).EnumerateFiles("*.jpg")
             .OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal);

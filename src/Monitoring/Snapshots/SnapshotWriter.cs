@@ -11,6 +11,9 @@ namespace Monitoring.Snapshots;
 /// </summary>
 public sealed class SnapshotWriter(ISnapshotRenderer renderer, SnapshotStore store, SnapshotOptions options)
 {
+    /// <summary>The folder the snapshot files go to (full path).</summary>
+    public string DirectoryPath => store.DirectoryPath;
+
     public AlertMessage Attach(AlertMessage message, FrameAnalysis frame)
     {
         ArgumentNullException.ThrowIfNull(message);

@@ -4,7 +4,7 @@ using Monitoring.Analysis;
 using Monitoring.Configuration;
 using Monitoring.Delivery;
 using Monitoring.Events;
-using Monitoring.Hosting;
+using Monitoring.Alerting;
 
 namespace Monitoring.Tests.Events;
 
@@ -185,8 +185,9 @@ public sealed class StaleCameraTests
         var sink = new CallbackSink(m => { if (m.Type == AlertLifecycle.End) ended.TrySetResult(m); });
         var frames = Channel.CreateBounded<ScoredFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         var alerting = new AlertingOptions { Regions = new RegionOptions { Threshold = 0.5f }, Events = options, Snapshots = new SnapshotOptions { Enabled = false } };
-        await using var stage = new AlertStage(alerting, "model-1", TimeSpan.Zero, new OneLoggerFactory(new CapturingLogger()), TimeProvider.System,
-            TimeSpan.FromMilliseconds(100), sink);
+        var logs = new OneLoggerFactory(new CapturingLogger());
+        var stage = new AlertStage(alerting, new AlertSinks(new LoggingSink(logs.CreateLogger<LoggingSink>()), observer: sink), null, null, "model-1",
+            TimeSpan.Zero, logs, TimeProvider.System, TimeSpan.FromMilliseconds(100));
         var run = stage.RunAsync(frames.Reader, CancellationToken.None);
         var written = System.Diagnostics.Stopwatch.StartNew();
         frames.Writer.TryWrite(StageRig.Make("a", 0, T0, blob: true));
@@ -206,7 +207,9 @@ public sealed class StaleCameraTests
         var frames = Channel.CreateBounded<ScoredFrame>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         var alerting = new AlertingOptions { Regions = new RegionOptions { Threshold = 0.5f }, Events = Options(), Snapshots = new SnapshotOptions { Enabled = false } };
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var stage = new AlertStage(alerting, "model-1", TimeSpan.Zero, new OneLoggerFactory(new CapturingLogger()), new ManualClock(), Second, null)
+        var logs = new OneLoggerFactory(new CapturingLogger());
+        var stage = new AlertStage(alerting, new AlertSinks(new LoggingSink(logs.CreateLogger<LoggingSink>())), null, null, "model-1", TimeSpan.Zero, logs,
+            new ManualClock(), Second)
         {
             Waiting = () => waiting.TrySetResult(),
         };
@@ -248,7 +251,9 @@ public sealed class StaleCameraTests
                 Events = events,
                 Snapshots = new SnapshotOptions { Enabled = false },
             };
-            Stage = new AlertStage(alerting, "model-1", TimeSpan.Zero, new OneLoggerFactory(Logs), Clock, Second, observer: this)
+            var logs = new OneLoggerFactory(Logs);
+            Stage = new AlertStage(alerting, new AlertSinks(new LoggingSink(logs.CreateLogger<LoggingSink>()), observer: this), null, null, "model-1",
+                TimeSpan.Zero, logs, Clock, Second)
             {
                 Waiting = () => _log.Writer.TryWrite((null, _reader.Read)),
             };
@@ -320,7 +325,6 @@ public sealed class StaleCameraTests
                 _frames.Writer.TryComplete();
                 await Run.WaitAsync(TimeSpan.FromSeconds(30));
             }
-            await Stage.DisposeAsync();
         }
     }
 

@@ -10,7 +10,7 @@ using Monitoring.Observability;
 using Monitoring.Regions;
 using Monitoring.Snapshots;
 
-namespace Monitoring.Hosting;
+namespace Monitoring.Alerting;
 
 /// <summary>
 /// After analysis: per camera, regions → events (confirm, track, cool down) → snapshots → sinks
@@ -30,56 +30,39 @@ public sealed class AlertStage : IAlertStage
 
     private readonly AlertingOptions _alerting;
     private readonly string _modelVersion;
-    private readonly ILoggerFactory _logs;
     private readonly ILogger _log;
     private readonly Dictionary<string, CameraTracking> _cameras = new(StringComparer.Ordinal);
+    private readonly AlertSinks _sinks;
     private readonly SqliteOutbox? _outbox;
-    private readonly JsonLinesFileSink? _jsonl;
-    private readonly IAlertSink _sink;
-    private readonly SnapshotWriter? _snapshots;
-    private readonly DeliveryMetrics _deliveryMetrics = new();
     private readonly WebhookDeliverer? _deliverer;
+    private readonly SnapshotWriter? _snapshots;
     private readonly TimeSpan _drain;
     private readonly TimeProvider _time;
     private readonly TimeSpan _staleCheckInterval;
 
-    public AlertStage(AlertingOptions alerting, string modelVersion, TimeSpan drain, ILoggerFactory logs)
-        : this(alerting, modelVersion, drain, logs, TimeProvider.System, TimeSpan.FromSeconds(1), observer: null)
-    {
-    }
-
+    /// <param name="alerting">Regions, events and stale cameras.</param>
+    /// <param name="sinks">Where messages go (the outbox first).</param>
+    /// <param name="deliverer">Sends the outbox's rows beside this stage (with webhooks configured).</param>
+    /// <param name="snapshots">Renders and stores snapshots (when enabled).</param>
+    /// <param name="modelVersion">Stamped on every message.</param>
+    /// <param name="drain">At the end, how long undelivered webhook messages may hold the stage.</param>
+    /// <param name="logs">The "alerts" category.</param>
     /// <param name="time">The monotonic clock for frame arrival and the wake-ups of the frame read (tests inject one).</param>
-    /// <param name="staleCheckInterval">How often, at least, silent cameras are looked for.</param>
-    /// <param name="observer">An extra sink after the others (tests).</param>
-    internal AlertStage(AlertingOptions alerting, string modelVersion, TimeSpan drain, ILoggerFactory logs,
-        TimeProvider time, TimeSpan staleCheckInterval, IAlertSink? observer)
+    /// <param name="staleCheckInterval">How often, at least, silent cameras are looked for (default 1 s).</param>
+    public AlertStage(AlertingOptions alerting, AlertSinks sinks, WebhookDeliverer? deliverer, SnapshotWriter? snapshots,
+        string modelVersion, TimeSpan drain, ILoggerFactory logs, TimeProvider? time = null, TimeSpan? staleCheckInterval = null)
     {
         _alerting = alerting;
-        _time = time;
-        _staleCheckInterval = staleCheckInterval;
+        _sinks = sinks;
+        _outbox = sinks.Outbox;
+        _deliverer = deliverer;
+        _snapshots = snapshots;
         _modelVersion = modelVersion;
-        _logs = logs;
         _drain = drain;
+        _time = time ?? TimeProvider.System;
+        _staleCheckInterval = staleCheckInterval ?? TimeSpan.FromSeconds(1);
         _log = logs.CreateLogger("alerts");
-        var sinks = new List<IAlertSink>();
-        var hooks = WebhookEndpoint.FromOptions(alerting);
-        if (hooks.Count > 0)
-        {
-            _outbox = new SqliteOutbox(alerting.Outbox.Path, hooks);
-            sinks.Add(_outbox); // first: once it returns, the message survives a crash
-            _deliverer = new WebhookDeliverer(_outbox, hooks, alerting.Outbox, logs.CreateLogger<WebhookDeliverer>(), _deliveryMetrics);
-            if (_outbox.Depth > 0) _log.LogInformation("Outbox holds {Depth} undelivered message(s) from before; delivering", _outbox.Depth);
-        }
-        if (!string.IsNullOrWhiteSpace(alerting.JsonlPath))
-        {
-            _jsonl = new JsonLinesFileSink(alerting.JsonlPath, alerting.JsonlMaxBytes, alerting.JsonlKeepFiles);
-            sinks.Add(_jsonl);
-        }
-        sinks.Add(new LoggingSink(logs.CreateLogger<LoggingSink>()));
-        if (observer is not null) sinks.Add(observer);
-        _sink = new FanOutSink([.. sinks]);
-        if (alerting.Snapshots.Enabled)
-            _snapshots = new SnapshotWriter(new OpenCvSnapshotRenderer(), new SnapshotStore(alerting.Snapshots), alerting.Snapshots);
+        if (_outbox is { Depth: > 0 }) _log.LogInformation("Outbox holds {Depth} undelivered message(s) from before; delivering", _outbox.Depth);
     }
 
     /// <summary>Messages emitted, by lifecycle type (for summaries and tests).</summary>
@@ -88,25 +71,26 @@ public sealed class AlertStage : IAlertStage
     /// <summary>Called when every frame read so far has been handled and the stage is about to wait for more (tests).</summary>
     internal Action? Waiting { get; set; }
 
-    public async Task RunAsync(ChannelReader<ScoredFrame> frames, CancellationToken cancellation)
+    /// <summary>
+    /// Reads every frame until the channel completes, ends the open events, then gives delivery its drain time. Returns
+    /// <see cref="Summary"/> as it stands after the drain (its undelivered count is what stays in the outbox).
+    /// </summary>
+    public async Task<string> RunAsync(ChannelReader<ScoredFrame> frames, CancellationToken cancellation)
     {
         using var deliveryStop = new CancellationTokenSource();
         var delivery = _deliverer?.RunAsync(deliveryStop.Token) ?? Task.CompletedTask;
-        var finished = false;
         try
         {
             await ReadFramesAsync(frames, cancellation);
             foreach (var (camera, c) in _cameras)
                 foreach (var m in c.Events.EndAll(DateTimeOffset.UtcNow))
                     await EmitAsync(m, null, cancellation);
-            finished = true;
         }
         finally
         {
             await DrainAsync(deliveryStop, delivery);
         }
-        // After the drain: the undelivered count it reports is what stays in the outbox.
-        if (finished) Console.WriteLine(Summary());
+        return Summary();
     }
 
     /// <summary>
@@ -177,9 +161,9 @@ public sealed class AlertStage : IAlertStage
     {
         var events = Emitted.GetValueOrDefault(AlertLifecycle.New);
         var where = new List<string>();
-        if (_alerting.JsonlPath is not null) where.Add($"messages in {_alerting.JsonlPath}");
-        if (_snapshots is not null) where.Add($"snapshots in {_alerting.Snapshots.Directory}");
-        if (_outbox is not null) where.Add($"webhook outbox {_alerting.Outbox.Path} ({_outbox.Depth} undelivered)");
+        if (_sinks.Jsonl is not null) where.Add($"messages in {_sinks.Jsonl.Path}");
+        if (_snapshots is not null) where.Add($"snapshots in {_snapshots.DirectoryPath}");
+        if (_outbox is not null) where.Add($"webhook outbox {_outbox.Path} ({_outbox.Depth} undelivered)");
         return $"alerts: {events} event(s) — {events} new, {Emitted.GetValueOrDefault(AlertLifecycle.Update)} update, " +
                $"{Emitted.GetValueOrDefault(AlertLifecycle.End)} end message(s)" + (where.Count > 0 ? $"; {string.Join("; ", where)}" : "");
     }
@@ -221,7 +205,7 @@ public sealed class AlertStage : IAlertStage
                 _log.LogWarning("Snapshot for {EventId} #{Sequence} failed: {Error}", message.EventId, message.Sequence, e.Message);
             }
         }
-        await _sink.EmitAsync(message, cancellation);
+        await _sinks.EmitAsync(message, cancellation);
         Emitted[message.Type] = Emitted.GetValueOrDefault(message.Type) + 1;
         EventMessages.Add(1, new KeyValuePair<string, object?>("camera", message.Camera), new KeyValuePair<string, object?>("type", message.Type.ToString().ToLowerInvariant()));
     }
@@ -286,13 +270,5 @@ public sealed class AlertStage : IAlertStage
             _stop.Dispose();
             _timer.Dispose();
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_jsonl is not null) await _jsonl.DisposeAsync();
-        _deliverer?.Dispose();
-        _outbox?.Dispose();
-        _deliveryMetrics.Dispose();
     }
 }
