@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Monitoring.Configuration;
 using Monitoring.Delivery;
+using static Monitoring.Cli.OutboxText;
 
 namespace Monitoring.Cli;
 
@@ -27,13 +28,10 @@ public static class OutboxCommand
         clock ??= TimeProvider.System;
         try
         {
-            if (webhook is not null && string.IsNullOrWhiteSpace(webhook)) throw new UsageException("--webhook wants a webhook name");
-            if (limit < 1) throw new UsageException($"--limit wants a positive number of dead letters, got {limit}");
-            if (action != "dead-letters" && limit is not null) throw new UsageException("--limit applies to dead-letters only");
-
+            CheckArguments(action, webhook, limit);
             var options = ConfigLoader.Load(configPath);
             var context = new Context(configPath, options.ResolvePath(options.Alerts.Outbox.Path),
-                options.Alerts.Webhooks.Select(w => w.EffectiveName).ToList(), options, stdout, stderr, clock);
+                new OutboxScope(options.Alerts.Webhooks.Select(w => w.EffectiveName).ToList()), options, stdout, stderr, clock);
             return action switch
             {
                 "status" => Status(context, webhook),
@@ -54,14 +52,18 @@ public static class OutboxCommand
         }
     }
 
-    private sealed record Context(string ConfigPath, string OutboxPath, IReadOnlyList<string> Configured, MonitoringOptions Options,
+    /// <summary>The options' combinations the command cannot act on (<see cref="UsageException"/>, exit 2).</summary>
+    private static void CheckArguments(string action, string? webhook, int? limit)
+    {
+        if (webhook is not null && string.IsNullOrWhiteSpace(webhook)) throw new UsageException("--webhook wants a webhook name");
+        if (limit < 1) throw new UsageException($"--limit wants a positive number of dead letters, got {limit}");
+        if (action != "dead-letters" && limit is not null) throw new UsageException("--limit applies to dead-letters only");
+    }
+
+    private sealed record Context(string ConfigPath, string OutboxPath, OutboxScope Scope, MonitoringOptions Options,
         TextWriter Out, TextWriter Error, TimeProvider Clock)
     {
-        public bool IsConfigured(string name) => Configured.Contains(name, StringComparer.Ordinal);
-
-        public string ConfiguredList => Configured.Count == 0
-            ? "no webhooks are configured (alerts.webhooks is empty)"
-            : $"configured webhooks: {string.Join(", ", Configured)}";
+        public bool IsConfigured(string name) => Scope.IsConfigured(name);
 
         public string Command(string action) => $"monitoring outbox {action} --config {ConfigPath}";
     }
@@ -82,26 +84,23 @@ public static class OutboxCommand
             return exit;
         IReadOnlyList<WebhookBacklog> backlog;
         using (var inspector = new OutboxInspector(c.OutboxPath)) backlog = inspector.Backlog();
-        if (webhook is not null && !c.IsConfigured(webhook) && backlog.All(b => b.Webhook != webhook)) return UnknownWebhook(c, webhook, backlog);
+        if (c.Scope.IsUnknown(webhook, backlog)) return UnknownWebhook(c, webhook!, backlog);
 
         var byName = backlog.ToDictionary(b => b.Webhook, StringComparer.Ordinal);
-        var names = c.Configured.Concat(backlog.Select(b => b.Webhook).Where(n => !c.IsConfigured(n)))
-            .Where(n => webhook is null || n == webhook).ToList();
+        var names = c.Scope.Shown(webhook, backlog);
         if (names.Count == 0)
         {
             c.Out.WriteLine("no webhooks are configured and the outbox is empty");
             return 0;
         }
         var now = c.Clock.GetUtcNow();
-        var rows = new List<string[]> { new[] { "WEBHOOK", "PENDING", "OLDEST PENDING", "DEAD LETTERS", "" } };
+        var table = new TextTable("WEBHOOK", "PENDING", "OLDEST PENDING", "DEAD LETTERS", "");
         foreach (var name in names)
         {
             var b = byName.GetValueOrDefault(name) ?? new WebhookBacklog(name, 0, null, 0);
-            var note = c.IsConfigured(name) ? "" :
-                b.Pending > 0 ? "not configured: its pending rows move to the dead letters at the next start" : "not configured";
-            rows.Add([name, Count(b.Pending), b.OldestPendingAt is { } at ? Age(now - at) : "-", Count(b.DeadLetters), note]);
+            table.Add(name, Count(b.Pending), b.OldestPendingAt is { } at ? Age(now - at) : "-", Count(b.DeadLetters), c.Scope.Note(name, b.Pending));
         }
-        WriteTable(c.Out, rows);
+        table.WriteTo(c.Out);
         var shown = names.Select(n => byName.GetValueOrDefault(n)).Where(b => b is not null).ToList();
         long pending = shown.Sum(b => b!.Pending), dead = shown.Sum(b => b!.DeadLetters);
         c.Out.WriteLine($"total: {Count(pending)} pending, {Count(dead)} dead letter(s)");
@@ -121,7 +120,7 @@ public static class OutboxCommand
         using (var inspector = new OutboxInspector(c.OutboxPath))
         {
             backlog = inspector.Backlog();
-            if (webhook is not null && !c.IsConfigured(webhook) && backlog.All(b => b.Webhook != webhook)) return UnknownWebhook(c, webhook, backlog);
+            if (c.Scope.IsUnknown(webhook, backlog)) return UnknownWebhook(c, webhook!, backlog);
             letters = inspector.DeadLetters(webhook, limit);
         }
         long total = backlog.Where(b => webhook is null || b.Webhook == webhook).Sum(b => b.DeadLetters);
@@ -135,19 +134,16 @@ public static class OutboxCommand
         c.Out.WriteLine(letters.Count < total
             ? $"{Count(total)} dead letter(s){of}; the newest {letters.Count}, newest first (--limit N shows more):"
             : $"{Count(total)} dead letter(s){of}, newest first:");
-        var rows = new List<string[]>
-        {
-            new[] { "ID", "DEAD AT (UTC)", "WEBHOOK", "CAMERA", "TYPE", "EVENT", "SEQ", "ATTEMPTS", "ACCEPTED AT (UTC)", "URL", "REASON" },
-        };
+        var table = new TextTable("ID", "DEAD AT (UTC)", "WEBHOOK", "CAMERA", "TYPE", "EVENT", "SEQ", "ATTEMPTS", "ACCEPTED AT (UTC)", "URL", "REASON");
         foreach (var d in letters)
         {
             var (type, eventId, sequence) = OutboxInspector.Describe(d.Body);
-            rows.Add([d.Id.ToString(CultureInfo.InvariantCulture), Time(d.DeadAt), d.Webhook, d.Camera, type ?? "?", eventId ?? "?",
+            table.Add(d.Id.ToString(CultureInfo.InvariantCulture), Time(d.DeadAt), d.Webhook, d.Camera, type ?? "?", eventId ?? "?",
                 sequence?.ToString(CultureInfo.InvariantCulture) ?? "?", d.Attempts.ToString(CultureInfo.InvariantCulture), Time(d.CreatedAt),
                 // Stored redacted (SafeUrl); redacted again so that no query or user info can ever be printed.
-                WebhookOptions.Redact(d.Url), OneLine(d.Reason)]);
+                WebhookOptions.Redact(d.Url), OneLine(d.Reason));
         }
-        WriteTable(c.Out, rows);
+        table.WriteTo(c.Out);
         var orphans = letters.Select(d => d.Webhook).Where(n => !c.IsConfigured(n)).Distinct().ToList();
         if (orphans.Count > 0)
             c.Out.WriteLine($"not configured any more: {string.Join(", ", orphans)} (add it back to alerts.webhooks under the same name to requeue its dead letters)");
@@ -169,13 +165,13 @@ public static class OutboxCommand
         if (webhook is not null && !c.IsConfigured(webhook))
         {
             if (!dead.TryGetValue(webhook, out var n)) return UnknownWebhook(c, webhook, backlog);
-            c.Error.WriteLine($"monitoring outbox: webhook '{webhook}' is not in the config ({c.ConfiguredList}) but has {Count(n)} dead letter(s); " +
+            c.Error.WriteLine($"monitoring outbox: webhook '{webhook}' is not in the config ({c.Scope.ConfiguredList}) but has {Count(n)} dead letter(s); " +
                               "requeued now they would only move back to the dead letters when the daemon starts. Add the webhook back to " +
                               $"alerts.webhooks with \"name\": \"{webhook}\" (and its url and secretEnv), then requeue again.");
             return 2;
         }
 
-        var targets = c.Configured.Where(n => dead.ContainsKey(n) && (webhook is null || n == webhook)).ToList();
+        var targets = c.Scope.RequeueTargets(webhook, dead);
         c.Out.WriteLine($"outbox: {c.OutboxPath}");
         long moved = 0;
         if (targets.Count == 0)
@@ -212,32 +208,7 @@ public static class OutboxCommand
     {
         var others = backlog.Select(b => b.Webhook).Where(n => !c.IsConfigured(n)).ToList();
         var also = others.Count > 0 ? $"; the outbox also holds rows of {string.Join(", ", others)}" : "";
-        c.Error.WriteLine($"monitoring outbox: unknown webhook '{webhook}': {c.ConfiguredList}{also}");
+        c.Error.WriteLine($"monitoring outbox: unknown webhook '{webhook}': {c.Scope.ConfiguredList}{also}");
         return 2;
-    }
-
-    private static string Count(long n) => n.ToString(CultureInfo.InvariantCulture);
-
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string OneLine(string s) => s.ReplaceLineEndings(" ");
-
-    /// <summary>"42s", "5m 03s", "2h 14m", "3d 04h".</summary>
-    internal static string Age(TimeSpan age)
-    {
-        if (age < TimeSpan.Zero) age = TimeSpan.Zero;
-        if (age < TimeSpan.FromMinutes(1)) return $"{(int)age.TotalSeconds}s";
-        if (age < TimeSpan.FromHours(1)) return $"{(int)age.TotalMinutes}m {age.Seconds:00}s";
-        if (age < TimeSpan.FromDays(1)) return $"{(int)age.TotalHours}h {age.Minutes:00}m";
-        return $"{(int)age.TotalDays}d {age.Hours:00}h";
-    }
-
-    /// <summary>Columns padded to their widest cell; the last column is not padded.</summary>
-    private static void WriteTable(TextWriter w, IReadOnlyList<string[]> rows)
-    {
-        int columns = rows[0].Length;
-        var widths = Enumerable.Range(0, columns).Select(i => rows.Max(r => r[i].Length)).ToArray();
-        foreach (var r in rows)
-            w.WriteLine(string.Join("  ", r.Select((cell, i) => i == columns - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
     }
 }

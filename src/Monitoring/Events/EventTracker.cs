@@ -65,7 +65,10 @@ public sealed class EventTracker
     /// <summary>Index of the last frame observed (-1 before the first).</summary>
     public long LastFrameIndex { get; private set; } = -1;
 
-    /// <summary>Feeds one analysed frame (with or without regions) and returns the messages it causes, in order.</summary>
+    /// <summary>
+    /// Feeds one analysed frame (with or without regions) and returns the messages it causes, in order: matching, ageing,
+    /// confirmation, then each open event's end (after its grace) or message (new, or an update when due).
+    /// </summary>
     public IReadOnlyList<AlertMessage> Observe(RegionObservation observation)
     {
         ArgumentNullException.ThrowIfNull(observation);
@@ -75,10 +78,20 @@ public sealed class EventTracker
         var now = frame.Timestamp;
         LastFrameAt = now;
         LastFrameIndex = frame.FrameIndex;
-        var regions = observation.Regions;
-        List<AlertMessage>? messages = null;
+        Match(observation.Regions);
+        Age(observation.Regions, now);
+        ConfirmAndDrop(now);
+        var messages = Report(frame);
+        _cooling.RemoveAll(ev => ev.CooldownUntil < now);
+        return messages is null ? Array.Empty<AlertMessage>() : messages;
+    }
 
-        Match(regions);
+    /// <summary>
+    /// Ageing, after <see cref="Match"/>: a track without a region in this frame shifts a miss into its window and counts a
+    /// quiet frame; a region without a track starts a candidate track.
+    /// </summary>
+    private void Age(IReadOnlyList<Region> regions, DateTimeOffset now)
+    {
         for (int t = 0; t < _tracks.Count; t++)
         {
             var track = _tracks[t];
@@ -91,7 +104,14 @@ public sealed class EventTracker
         {
             if (!_regionTaken[r]) _tracks.Add(new Track(regions[r], now));
         }
+    }
 
+    /// <summary>
+    /// Confirmation: a candidate matched in k of the last n frames, this one included, is confirmed (<see cref="Confirm"/>);
+    /// one without a match in n frames is forgotten. A confirmed track quiet for m frames is dropped from its event.
+    /// </summary>
+    private void ConfirmAndDrop(DateTimeOffset now)
+    {
         _joined.Clear();
         _confirmed.Clear();
         for (int t = 0; t < _tracks.Count; t++)
@@ -109,17 +129,23 @@ public sealed class EventTracker
                 _tracks.RemoveAt(t--);
             }
         }
+    }
 
+    /// <summary>
+    /// What each open event says about this frame: one without tracks ends once its grace is over (<see cref="GraceOver"/>);
+    /// one with a region in this frame is announced when confirmed in it ("new", or "update" when re-opened), else
+    /// updated when an update is due (<see cref="UpdateDue"/>). Null when nothing is said.
+    /// </summary>
+    private List<AlertMessage>? Report(FrameAnalysis frame)
+    {
+        var now = frame.Timestamp;
+        List<AlertMessage>? messages = null;
         for (int e = 0; e < _open.Count; e++)
         {
             var ev = _open[e];
             if (ev.Tracks.Count == 0)
             {
-                // The end waits out the grace: a region confirmed in this zone meanwhile joins the event instead.
-                // If capture time went backwards (a file restarting), the grace restarts rather than waiting for it.
-                if (ev.QuietSince is not { } since || since > now) ev.QuietSince = now;
-                var quietSince = ev.QuietSince.Value;
-                if ((now - quietSince).TotalSeconds < _options.EndGraceSeconds) continue;
+                if (!GraceOver(ev, now)) continue;
                 (messages ??= []).Add(End(ev, frame, EndReason.Quiet));
                 _open.RemoveAt(e--);
                 _cooling.Add(ev);
@@ -132,18 +158,35 @@ public sealed class EventTracker
             float peak = current.Max(r => r.Peak);
             ev.MaxPeak = Math.Max(ev.MaxPeak, peak);
             if (_confirmed.TryGetValue(ev, out bool reopened))
-            {
                 (messages ??= []).Add(Message(ev, reopened ? AlertLifecycle.Update : AlertLifecycle.New, frame, current, reopened, ended: null));
-                continue;
-            }
-            var sinceLast = (now - ev.LastSentAt).TotalSeconds;
-            bool due = sinceLast >= _options.UpdateIntervalSeconds
-                || (sinceLast >= _options.MinUpdateGapSeconds
-                    && (_joined.Contains(ev) || peak >= ev.LastSentPeak + _options.UpdatePeakRise));
-            if (due) (messages ??= []).Add(Message(ev, AlertLifecycle.Update, frame, current, reopened: false, ended: null));
+            else if (UpdateDue(ev, now, peak))
+                (messages ??= []).Add(Message(ev, AlertLifecycle.Update, frame, current, reopened: false, ended: null));
         }
-        _cooling.RemoveAll(ev => ev.CooldownUntil < now);
-        return messages is null ? Array.Empty<AlertMessage>() : messages;
+        return messages;
+    }
+
+    /// <summary>
+    /// Grace: the end of an event whose last track was dropped waits <see cref="EventOptions.EndGraceSeconds"/> from the
+    /// drop (a region confirmed in its zone meanwhile joins it instead). If capture time went backwards (a file
+    /// restarting), the grace restarts rather than waiting for it.
+    /// </summary>
+    private bool GraceOver(TrackedEvent ev, DateTimeOffset now)
+    {
+        if (ev.QuietSince is not { } since || since > now) ev.QuietSince = now;
+        return (now - ev.QuietSince.Value).TotalSeconds >= _options.EndGraceSeconds;
+    }
+
+    /// <summary>
+    /// Update scheduling: every <see cref="EventOptions.UpdateIntervalSeconds"/>; sooner, but not within
+    /// <see cref="EventOptions.MinUpdateGapSeconds"/> of the last message, when a track joined in this frame or the peak
+    /// rose by <see cref="EventOptions.UpdatePeakRise"/> over the last one sent.
+    /// </summary>
+    private bool UpdateDue(TrackedEvent ev, DateTimeOffset now, float peak)
+    {
+        var sinceLast = (now - ev.LastSentAt).TotalSeconds;
+        return sinceLast >= _options.UpdateIntervalSeconds
+            || (sinceLast >= _options.MinUpdateGapSeconds
+                && (_joined.Contains(ev) || peak >= ev.LastSentPeak + _options.UpdatePeakRise));
     }
 
     private readonly HashSet<TrackedEvent> _joined = [];
@@ -223,6 +266,10 @@ public sealed class EventTracker
         return list;
     }
 
+    /// <summary>
+    /// Matching: region-track pairs with box IoU ≥ <see cref="EventOptions.IouThreshold"/>, taken greedily (highest IoU
+    /// first, each track and region once); a matched track shifts a hit into its window and moves to its region.
+    /// </summary>
     private void Match(IReadOnlyList<Region> regions)
     {
         if (_trackTaken.Length < _tracks.Count) _trackTaken = new bool[Math.Max(_tracks.Count, 2 * _trackTaken.Length)];
