@@ -1,12 +1,12 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Monitoring.Alerting;
 using Monitoring.Analysis;
 using Monitoring.Configuration;
 using Monitoring.Delivery;
 using Monitoring.Events;
-using Monitoring.Alerting;
 
-namespace Monitoring.Tests.Events;
+namespace Monitoring.Tests.Alerting;
 
 /// <summary>
 /// A camera that stops delivering frames mid-event: the alert stage ends its events after staleEndSeconds of its
