@@ -18,13 +18,6 @@ public sealed class ValidationErrors
 
     public void AddRange(IEnumerable<string> errors) => _errors.AddRange(errors);
 
-    /// <summary>Runs <paramref name="validate"/> on this collection and returns it (for one-line checks).</summary>
-    public ValidationErrors Also(Action<ValidationErrors> validate)
-    {
-        validate(this);
-        return this;
-    }
-
     public void ThrowIfAny(string? configPath = null)
     {
         if (Any) throw new ConfigException(_errors, configPath);

@@ -25,7 +25,11 @@ public abstract class OptionsValidator<T> : IValidateOptions<T> where T : class
     }
 
     /// <summary>Throws <see cref="ConfigException"/> listing every problem (exit code 2).</summary>
-    public void ThrowIfInvalid(T options, string? path = null) => new ValidationErrors().Also(e => Validate(options, path ?? DefaultPath, e)).ThrowIfAny();
+    public void ThrowIfInvalid(T options, string? path = null)
+    {
+        var errors = Check(options, path);
+        if (errors.Count > 0) throw new ConfigException(errors);
+    }
 
     ValidateOptionsResult IValidateOptions<T>.Validate(string? name, T options)
     {
