@@ -15,11 +15,13 @@
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/video/tracking.hpp>
 #include <opencv2/videoio.hpp>
 
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -536,6 +538,45 @@ CVS_API int cvs_resize(const uint8_t* src, long long src_len, int src_w, int src
         const cv::Mat in(src_h, src_w, st, const_cast<uint8_t*>(src));
         cv::Mat out(dst_h, dst_w, dt, dst);
         convert_into(in, out, scratch);
+        return CVS_OK;
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Motion measurement
+// ---------------------------------------------------------------------------------------------
+
+// Dense optical flow (Farneback: pyramid scale 0.5, 3 levels, window 9, 3 iterations, poly_n 5, sigma 1.1)
+// from prev to cur, two Gray8 images of width x height; writes the q-quantile (0..1) of the per-pixel
+// displacement magnitude, in pixels. `learn` uses it to measure how far a camera's scene moves between two
+// analysed frames (decision 0017; cv2.calcOpticalFlowFarneback with the same parameters gives the same numbers).
+CVS_API int cvs_flow_magnitude_quantile(const uint8_t* prev, const uint8_t* cur, long long len, int width, int height,
+                                        double q, float* out) {
+    int type = 0;
+    if (int rc = check_image(prev, len, width, height, FMT_GRAY8, "flow (previous frame)", &type); rc != CVS_OK) return rc;
+    if (int rc = check_image(cur, len, width, height, FMT_GRAY8, "flow (current frame)", &type); rc != CVS_OK) return rc;
+    if (out == nullptr) return fail(CVS_ERR_ARGUMENT, "flow: null output");
+    if (!(q >= 0.0 && q <= 1.0)) return fail(CVS_ERR_ARGUMENT, "flow: quantile " + std::to_string(q) + " is outside [0, 1]");
+    return guarded("flow", [&]() -> int {
+        const cv::Mat a(height, width, CV_8UC1, const_cast<uint8_t*>(prev));
+        const cv::Mat b(height, width, CV_8UC1, const_cast<uint8_t*>(cur));
+        thread_local cv::Mat flow;
+        thread_local std::vector<float> mags;
+        cv::calcOpticalFlowFarneback(a, b, flow, 0.5, 3, 9, 3, 5, 1.1, 0);
+        mags.resize(static_cast<size_t>(width) * height);
+        size_t i = 0;
+        for (int y = 0; y < height; y++) {
+            const cv::Point2f* row = flow.ptr<cv::Point2f>(y);
+            for (int x = 0; x < width; x++) mags[i++] = std::sqrt(row[x].x * row[x].x + row[x].y * row[x].y);
+        }
+        // numpy's default percentile: linear interpolation between the two nearest ranks
+        const double pos = q * static_cast<double>(mags.size() - 1);
+        const size_t lo = static_cast<size_t>(pos);
+        std::nth_element(mags.begin(), mags.begin() + lo, mags.end());
+        const float vlo = mags[lo];
+        float vhi = vlo;
+        if (lo + 1 < mags.size()) vhi = *std::min_element(mags.begin() + lo + 1, mags.end());
+        *out = static_cast<float>(vlo + (pos - static_cast<double>(lo)) * (vhi - vlo));
         return CVS_OK;
     });
 }

@@ -24,4 +24,23 @@ public static class ImageOps
         }
         NativeMethods.Check(status, "Resize");
     }
+
+    /// <summary>
+    /// The <paramref name="quantile"/> (0..1) of the per-pixel displacement, in pixels, of dense optical flow
+    /// (OpenCV's Farneback) from <paramref name="previous"/> to <paramref name="current"/>, two Gray8 images of
+    /// <paramref name="width"/> × <paramref name="height"/>: how far the fastest-moving part of the scene moved.
+    /// </summary>
+    public static unsafe float FlowMagnitudeQuantile(ReadOnlySpan<byte> previous, ReadOnlySpan<byte> current, int width, int height,
+        double quantile)
+    {
+        var bytes = ImageChecks.Buffer(previous.Length, width, height, PixelFormat.Gray8, nameof(previous));
+        ImageChecks.Buffer(current.Length, width, height, PixelFormat.Gray8, nameof(current));
+        int status;
+        float value;
+        fixed (byte* a = previous)
+        fixed (byte* b = current)
+            status = NativeMethods.cvs_flow_magnitude_quantile(a, b, bytes, width, height, quantile, out value);
+        NativeMethods.Check(status, "FlowMagnitudeQuantile");
+        return value;
+    }
 }
