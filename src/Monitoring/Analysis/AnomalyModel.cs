@@ -59,7 +59,7 @@ public sealed class AnomalyModel : IDisposable
     /// UCSD Ped2's training clips (the footage of models v1–v7) measured by <see cref="MotionScale"/> at 192×128:
     /// `monitoring learn` over ../shared/datasets/ped2/training prints it (decision 0017).
     /// </summary>
-    public const float DefaultMotionReference = 0.724f;
+    public const float DefaultMotionReference = 0.429f;
     /// <summary>The scoring head as the metadata describes it (null when it does not: no held-out calibration then).</summary>
     public ModelHead? Head { get; }
     /// <summary>SHA-256 of the model file (hex): profiles are tied to it.</summary>

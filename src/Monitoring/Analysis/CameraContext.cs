@@ -41,7 +41,7 @@ internal sealed class CameraContext
                 // Learning enough frames to calibrate: first measure the camera's motion to choose its frame stride.
                 _probe = new MotionScale(model.W, model.H);
                 log.LogInformation("Camera {Camera}: no profile yet; measuring its motion over the next {Probe} analysed frames, then learning the normal scene from {Frames}",
-                    cam.Id, MotionScale.PairsPerSource + 1, _learnFrames);
+                    cam.Id, MotionScale.FramesPerSource, _learnFrames);
             }
             else
             {

@@ -7,16 +7,21 @@ namespace Monitoring.Analysis;
 /// motion the model was trained on (decision 0017). The model sees its current frame and T−1 past frames; with stride k
 /// they are the frames k, 2k, … analysed frames back, so a camera whose scene moves k times slower per analysed frame
 /// than the training footage (a higher frame rate, a farther or slower scene) shows the model the same displacements.
-/// Measured per pair of consecutive grey model-size frames as the 99th percentile of the dense optical flow's
-/// displacement (the people and vehicles moving, not the static background); the camera's motion is the median over
-/// the pairs in which something moves.
+/// Measured on grey model-size frames <see cref="Lag"/> analysed frames apart (a slow scene then moves enough to be
+/// told from sensor noise): the median dense optical flow displacement over the pixels that changed, divided by the
+/// lag; the camera's motion is the median over the pairs in which something moved. Sensor noise and compression change
+/// no pixel by <see cref="MinChange"/> (5×5 mean), so a still scene measures nothing rather than noise.
 /// </summary>
 public sealed class MotionScale
 {
-    /// <summary>The share of pixels that move less than a pair's measure: its 99th percentile.</summary>
-    public const double Quantile = 0.99;
-    /// <summary>A pair whose measure is below this (model pixels) shows nothing moving; it does not count.</summary>
-    public const float StillBelow = 0.1f;
+    /// <summary>Analysed frames between the two frames of a measured pair.</summary>
+    public const int Lag = 4;
+    /// <summary>A pixel changed when the 5×5 mean of its absolute difference exceeds this (0..1 of full scale; the speed channel's motion gate).</summary>
+    public const double MinChange = 0.03;
+    /// <summary>The quantile of the changed pixels' displacement a pair reports: their median.</summary>
+    public const double Quantile = 0.5;
+    /// <summary>A pair with fewer changed pixels than this (0.1 % of a 192×128 frame) shows nothing moving; it does not count.</summary>
+    public const int MinMovingPixels = 24;
     /// <summary>Fewer moving pairs than this: too little motion to measure, stride 1.</summary>
     public const int MinMovingPairs = 20;
     /// <summary>The largest stride chosen: with T = 5 the model's window then spans 17 analysed frames.</summary>
@@ -25,11 +30,14 @@ public sealed class MotionScale
     public const int PairsPerSource = 60;
     /// <summary>Pairs measured at most over all sources.</summary>
     public const int MaxPairs = 600;
+    /// <summary>Analysed frames a source must give for <see cref="PairsPerSource"/> pairs.</summary>
+    public const int FramesPerSource = PairsPerSource + Lag;
 
     private readonly List<float> _moving = [];
     private readonly int _width;
     private readonly int _height;
-    private byte[]? _previous;
+    private readonly byte[][] _ring = new byte[Lag][];
+    private int _inRun;
     private int _previousRun = int.MinValue;
 
     public MotionScale(int width, int height)
@@ -44,23 +52,28 @@ public sealed class MotionScale
 
     /// <summary>
     /// Adds the next analysed grey frame (model size) of run <paramref name="run"/> (a clip, or a camera between
-    /// reconnects): it is paired with the previous frame of the same run only.
+    /// reconnects): it is paired with the frame <see cref="Lag"/> analysed frames before it in the same run.
     /// </summary>
     public void Add(ReadOnlySpan<byte> grey, int run)
     {
         if (grey.Length != _width * _height)
             throw new ArgumentException($"frame has {grey.Length} pixels, the motion measure wants {_width}x{_height}", nameof(grey));
-        if (_previous is not null && run == _previousRun)
+        if (run != _previousRun)
         {
-            var v = ImageOps.FlowMagnitudeQuantile(_previous, grey, _width, _height, Quantile);
-            Pairs++;
-            if (v >= StillBelow) _moving.Add(v);
+            _inRun = 0;
+            _previousRun = run;
         }
-        _previous ??= new byte[grey.Length];
-        grey.CopyTo(_previous);
-        _previousRun = run;
+        var slot = _ring[_inRun % Lag] ??= new byte[grey.Length];
+        if (_inRun >= Lag)
+        {
+            // slot still holds the frame Lag frames back
+            var (displacement, pixels) = ImageOps.MotionMeasure(slot, grey, _width, _height, MinChange, Quantile);
+            Pairs++;
+            if (pixels >= MinMovingPixels) _moving.Add(displacement / Lag);
+        }
+        grey.CopyTo(slot);
+        _inRun++;
     }
-
     /// <summary>The camera's motion per analysed frame (model pixels; median of the moving pairs), or null when too few pairs moved.</summary>
     public float? PixelsPerFrame
     {

@@ -65,8 +65,8 @@ internal static unsafe partial class NativeMethods
         long dstLen, int dstWidth, int dstHeight, int dstFormat);
 
     [LibraryImport(Lib)]
-    public static partial int cvs_flow_magnitude_quantile(byte* prev, byte* cur, long len, int width, int height, double q,
-        out float value);
+    public static partial int cvs_motion_measure(byte* prev, byte* cur, long len, int width, int height, double minChange, double q,
+        out float value, out int moving);
 
     [LibraryImport(Lib)]
     public static partial int cvs_overlay_heatmap(byte* bgr, long len, int width, int height, float* heat, long heatLen,
