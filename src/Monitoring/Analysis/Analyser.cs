@@ -64,10 +64,10 @@ public sealed class Analyser
                             frame.Dispose();
                             continue;
                         }
-                        cam.Window.Push(frame.Grey, frame.Segment);
+                        cam.Push(frame.Grey, frame.Segment);
                         batch.Add(cam.Window, cam.Profile);
-                        // Until the window holds T real frames its past is padding (a stream start, a reconnect).
-                        members[n++] = (cam, frame, cam.Window.Count < cam.Window.T, cam.Window.FramesSinceStart == 1);
+                        // Until the window holds its span of real frames its past is padding (a stream start, a reconnect).
+                        members[n++] = (cam, frame, !cam.Window.IsFull, cam.Window.FramesSinceStart == 1);
                     }
                     rr = (rr + 1) % _cameras.Length;
                     if (n >= batch.Capacity || Stopwatch.GetTimestamp() >= deadline) break;

@@ -36,6 +36,7 @@ public sealed class AnomalyModel : IDisposable
         T = Fixed(frames, 1, path); H = Fixed(frames, 2, path); W = Fixed(frames, 3, path);
         D = Fixed(mean, 1, path); CellsH = Fixed(mean, 2, path); CellsW = Fixed(mean, 3, path);
         ScoreWindow = ReadScoreWindow(session.Metadata, path);
+        MotionReference = ReadMotionReference(session.Metadata, path);
         Head = ModelHead.FromMetadata(session.Metadata, D, path);
         Version = session.Metadata.TryGetValue("model_version", out var v)
             ? $"{(session.Metadata.TryGetValue("model_name", out var n) ? n : "model")}-{v}-{sha256[..12]}"
@@ -48,6 +49,17 @@ public sealed class AnomalyModel : IDisposable
     /// say): see <see cref="ScoreSmoother"/>.
     /// </summary>
     public int ScoreWindow { get; }
+    /// <summary>
+    /// The motion of the model's training footage, in model pixels per frame as <see cref="MotionScale"/> measures it
+    /// (metadata <c>motion_reference</c>; <see cref="DefaultMotionReference"/> for models exported without it). Learning
+    /// chooses each camera's frame stride to bring the camera's motion near it.
+    /// </summary>
+    public float MotionReference { get; }
+    /// <summary>
+    /// UCSD Ped2's training clips (the footage of models v1–v7) measured by <see cref="MotionScale"/> at 192×128:
+    /// `monitoring learn` over ../shared/datasets/ped2/training prints it (decision 0017).
+    /// </summary>
+    public const float DefaultMotionReference = 0.429f;
     /// <summary>The scoring head as the metadata describes it (null when it does not: no held-out calibration then).</summary>
     public ModelHead? Head { get; }
     /// <summary>SHA-256 of the model file (hex): profiles are tied to it.</summary>
@@ -88,8 +100,23 @@ public sealed class AnomalyModel : IDisposable
 
     public AnalysisBatch CreateBatch(int capacity) => new(this, capacity);
 
-    /// <summary>A frame-score smoother for one camera or clip, with the model's window.</summary>
-    public ScoreSmoother CreateScoreSmoother() => new(ScoreWindow);
+    /// <summary>
+    /// A frame-score smoother for one camera or clip: the model's window, in analysed frames at stride 1, stretched by
+    /// the camera's frame stride so that it spans the same stretch of the scene's motion.
+    /// </summary>
+    public ScoreSmoother CreateScoreSmoother(int stride = 1) => new(ScoreWindow * stride);
+
+    /// <summary>A camera's frame window at its frame stride.</summary>
+    public FrameWindow CreateWindow(int stride = 1) => new(T, H, W, stride);
+
+    internal static float ReadMotionReference(IReadOnlyDictionary<string, string> metadata, string path)
+    {
+        if (!metadata.TryGetValue("motion_reference", out var text)) return DefaultMotionReference;
+        if (float.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) && v is > 0 and < 1000)
+            return v;
+        throw new ModelContractException(
+            $"model '{path}': metadata motion_reference is '{text}', expected model pixels per frame (a number above 0); re-export the model (models/training/montrain/export.py)");
+    }
 
     internal static int ReadScoreWindow(IReadOnlyDictionary<string, string> metadata, string path)
     {

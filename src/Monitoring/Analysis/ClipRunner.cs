@@ -7,10 +7,46 @@ namespace Monitoring.Analysis;
 /// Runs recorded clips (video files or image sequences) through the model the way the daemon runs
 /// cameras: each clip has its own <see cref="FrameWindow"/>, frames are sampled at the analysis rate and
 /// scored causally, and the frames of all clips are batched together into one inference call.
-/// Used by <c>learn</c> and <c>eval</c>.
+/// Used by <c>learn</c> and <c>eval</c>. <see cref="Stride"/>: the frame stride of the model's window (a profile's, when one
+/// is given to <see cref="Run"/>).
 /// </summary>
 public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double analysisFps = 0, double sourceFps = 0)
 {
+    /// <summary>The frame stride used when <see cref="Run"/> gets no profile (learning).</summary>
+    public int Stride { get; init; } = 1;
+
+    /// <summary>
+    /// The frame stride to learn <paramref name="uris"/> at: <paramref name="requested"/> when it is set (1..<see cref="MotionScale.MaxStride"/>),
+    /// else the one the footage's motion calls for (<see cref="MeasureMotion"/>); with the line that says which and why.
+    /// </summary>
+    public (int Stride, string Motion) ChooseStride(IReadOnlyList<string> uris, int requested = 0, CancellationToken cancellation = default)
+    {
+        if (requested > 0) return (requested, $"motion: not measured; frame stride {requested} as requested");
+        return MeasureMotion(uris, cancellation).Decide(model.MotionReference);
+    }
+
+    /// <summary>
+    /// Measures the motion of the clips' first analysed frames (<see cref="MotionScale.PairsPerSource"/> pairs per clip, at
+    /// most <see cref="MotionScale.MaxPairs"/> in all), sampled as <see cref="Run"/> samples them; a live source is read
+    /// for those frames only.
+    /// </summary>
+    public MotionScale MeasureMotion(IReadOnlyList<string> uris, CancellationToken cancellation = default)
+    {
+        var motion = new MotionScale(model.W, model.H);
+        for (var c = 0; c < uris.Count && motion.Pairs < MotionScale.MaxPairs; c++)
+        {
+            using var clip = new ClipState(uris[c], model, analysisFps, sourceFps, 1);
+            var start = motion.Pairs;
+            while (motion.Pairs - start < MotionScale.PairsPerSource && motion.Pairs < MotionScale.MaxPairs)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (!clip.TryRead(out _)) break;
+                motion.Add(clip.Grey, c);
+            }
+        }
+        return motion;
+    }
+
     /// <summary>
     /// Called once per analysed frame, in each clip's frame order, with the batch holding its results and the
     /// frame score (the model's score averaged by the clip's <see cref="ScoreSmoother"/>, as the daemon does per camera).
@@ -44,7 +80,8 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         var clips = new List<ClipState>(uris.Count);
         try
         {
-            foreach (var uri in uris) clips.Add(new ClipState(uri, model, analysisFps, sourceFps));
+            var stride = profile?.FrameStride ?? Stride;
+            foreach (var uri in uris) clips.Add(new ClipState(uri, model, analysisFps, sourceFps, stride));
             using var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
             var pending = new List<(int Clip, long Frame, bool Restart)>(batch.Capacity);
             long analysed = 0;
@@ -99,7 +136,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         private readonly AnomalyModel _model;
         private long _index = -1;
 
-        public ClipState(string uri, AnomalyModel model, double analysisFps, double sourceFps)
+        public ClipState(string uri, AnomalyModel model, double analysisFps, double sourceFps, int stride)
         {
             _model = model;
             _capture = VideoCapture.Open(uri);
@@ -107,14 +144,24 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
             // Without a known frame rate (image sequences) every frame is analysed.
             _sampler = new FrameSampler(_fps > 0 ? analysisFps : 0);
             _grey = new byte[model.H * model.W];
-            Window = new FrameWindow(model.T, model.H, model.W);
-            Smoother = model.CreateScoreSmoother();
+            Window = model.CreateWindow(stride);
+            Smoother = model.CreateScoreSmoother(stride);
         }
 
         public FrameWindow Window { get; }
         public ScoreSmoother Smoother { get; }
+        /// <summary>The last frame read (grey, model size).</summary>
+        public ReadOnlySpan<byte> Grey => _grey;
 
         public bool TryNext(out long index)
+        {
+            if (!TryRead(out index)) return false;
+            Window.Push(_grey);
+            return true;
+        }
+
+        /// <summary>Reads the next frame to analyse into <see cref="Grey"/> (false at the end of the clip).</summary>
+        public bool TryRead(out long index)
         {
             while (true)
             {
@@ -126,7 +173,6 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
                     continue;
                 }
                 if (_capture.Read(_grey, _model.W, _model.H, PixelFormat.Gray8) != FrameStatus.Ok) { index = -1; return false; }
-                Window.Push(_grey);
                 index = _index;
                 return true;
             }

@@ -28,6 +28,13 @@ public sealed partial class NormalityProfile
     /// <summary>Per-cell population variance of the features (raw; the model is fed <see cref="FedVar"/>).</summary>
     public required float[] Var { get; init; }
     public required ProfileCalibration Calibration { get; init; }
+    /// <summary>
+    /// Analysed frames between two frames of the model's window, chosen by learning from the camera's motion
+    /// (<see cref="MotionScale"/>, decision 0017); 1 for profiles learned before it was measured.
+    /// </summary>
+    public int FrameStride { get; init; } = 1;
+    /// <summary>What learning measured of the camera's motion (null for profiles learned before it was measured).</summary>
+    public string? Motion { get; init; }
 
     private string? _version;
     private float[]? _fedVar;
@@ -65,7 +72,7 @@ public sealed partial class NormalityProfile
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         var dto = new Dto(FormatVersion, CameraId, ModelSha256, ModelVersion, D, CellsH, CellsW, Frames, CreatedUtc, Source,
             Convert.ToBase64String(MemoryMarshal.AsBytes(Mean.AsSpan())),
-            Convert.ToBase64String(MemoryMarshal.AsBytes(Var.AsSpan())), Calibration);
+            Convert.ToBase64String(MemoryMarshal.AsBytes(Var.AsSpan())), Calibration, FrameStride, Motion);
         // Write to a temporary file and rename: a crash never leaves half a profile behind.
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, JsonSerializer.Serialize(dto, DtoContext.Default.Dto));
@@ -89,17 +96,23 @@ public sealed partial class NormalityProfile
             throw new ProfileException(
                 $"Profile '{path}' has format {dto?.Format}" + (dto?.Format == 1 ? " (learned before per-camera calibration: no feature scale and no derived threshold)" : "") +
                 $", this build reads format {FormatVersion}; learn it again: monitoring learn --camera {dto?.CameraId ?? "ID"} --config CONFIG (or delete it and set autoLearnFrames).");
+        var stride = dto.FrameStride == 0 ? 1 : dto.FrameStride; // absent in profiles learned before the stride (decision 0017)
+        if (stride is < 1 or > MotionScale.MaxStride)
+            throw new ProfileException($"Profile '{path}' has frameStride {dto.FrameStride}, expected 1 to {MotionScale.MaxStride}; learn it again: " +
+                                       $"monitoring learn --camera {dto.CameraId} --config CONFIG");
         float[] Floats(string b64) => MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(b64)).ToArray();
         return new NormalityProfile
         {
             CameraId = dto.CameraId, ModelSha256 = dto.ModelSha256, ModelVersion = dto.ModelVersion,
             D = dto.D, CellsH = dto.CellsH, CellsW = dto.CellsW, Frames = dto.Frames, CreatedUtc = dto.CreatedUtc,
             Source = dto.Source, Mean = Floats(dto.Mean), Var = Floats(dto.Var), Calibration = dto.Calibration,
+            FrameStride = stride, Motion = dto.Motion,
         };
     }
 
     internal sealed record Dto(int Format, string CameraId, string ModelSha256, string ModelVersion, int D, int CellsH, int CellsW,
-        long Frames, DateTimeOffset CreatedUtc, string Source, string Mean, string Var, ProfileCalibration? Calibration);
+        long Frames, DateTimeOffset CreatedUtc, string Source, string Mean, string Var, ProfileCalibration? Calibration,
+        int FrameStride = 1, string? Motion = null);
 
     [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]

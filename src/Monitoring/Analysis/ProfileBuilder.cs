@@ -20,7 +20,12 @@ public sealed class ProfileBuilder
     private readonly Dictionary<int, int> _runFrames = [];
     private readonly int _warmUpFrames;
 
-    public ProfileBuilder(AnomalyModel model) : this(model.D, model.CellsH, model.CellsW, model.T - 1) { }
+    /// <summary>A builder for features the model computed at frame stride <paramref name="stride"/> (its window then warms up over (T − 1)·stride frames).</summary>
+    public ProfileBuilder(AnomalyModel model, int stride = 1, string? motion = null) : this(model.D, model.CellsH, model.CellsW, (model.T - 1) * stride)
+    {
+        Stride = stride;
+        Motion = motion;
+    }
 
     public ProfileBuilder(int d, int cellsH, int cellsW, int warmUpFrames = 0)
     {
@@ -31,6 +36,10 @@ public sealed class ProfileBuilder
     }
 
     public int D { get; }
+    /// <summary>The frame stride the features were computed at (it goes into the profile).</summary>
+    public int Stride { get; } = 1;
+    /// <summary>How the stride was chosen (<see cref="MotionScale.Decide"/>), for the profile.</summary>
+    public string? Motion { get; }
     public int CellsH { get; }
     public int CellsW { get; }
     public long Count { get; private set; }
@@ -79,8 +88,8 @@ public sealed class ProfileBuilder
         {
             CameraId = cameraId, ModelSha256 = model.Sha256, ModelVersion = model.Version,
             D = D, CellsH = CellsH, CellsW = CellsW, Frames = Count, CreatedUtc = DateTimeOffset.UtcNow,
-            Source = source, Mean = mean, Var = var,
-            Calibration = Calibrate(model.Head, model.ScoreWindow, falseAlarmRate),
+            Source = source, Mean = mean, Var = var, FrameStride = Stride, Motion = Motion,
+            Calibration = Calibrate(model.Head, model.ScoreWindow * Stride, falseAlarmRate),
         };
     }
 

@@ -118,9 +118,11 @@ public static class Commands
         var batch = Whole("--batch", "N", "windows per model run; 0: the config's model.maxBatchSize").WithDefault(0);
         var rate = Number("--false-alarm-rate", "R",
             "the share of normal frames allowed to alert, in (0, 0.5], e.g. 0.001; 0: the camera's falseAlarmRate").WithDefault(0);
-        var learn = new Command("learn", "learn a camera's normal scene into its profile") { config, camera, source, seconds, output, batch, rate };
+        var stride = FrameStride();
+        var learn = new Command("learn", "learn a camera's normal scene into its profile") { config, camera, source, seconds, output, batch, rate, stride };
         learn.SetAction(parse => WithLogs(logs => LearnCommand.Run(new LearnCommand.Arguments(parse.GetValue(config)!, parse.GetValue(camera)!,
-            parse.GetValue(source) ?? [], parse.GetValue(seconds), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(rate)), logs)));
+            parse.GetValue(source) ?? [], parse.GetValue(seconds), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(rate),
+            parse.GetValue(stride)), logs)));
         return learn;
     }
 
@@ -135,12 +137,17 @@ public static class Commands
         var batch = Whole("--batch", "N", "windows per model run").WithDefault(8);
         var threads = Whole("--threads", "N", "ONNX Runtime intra-op threads; 0: one per physical core").WithDefault(0);
         var provider = Text("--provider", "P", "auto, cpu or cuda").WithDefault("auto");
-        var eval = new Command("eval", "measure frame-level AUC on labelled footage") { train, test, labels, output, model, batch, threads, provider };
+        var stride = FrameStride();
+        var eval = new Command("eval", "measure frame-level AUC on labelled footage") { train, test, labels, output, model, batch, threads, provider, stride };
         eval.SetAction(parse => WithLogs(logs => EvalCommand.Run(new EvalCommand.Arguments(parse.GetValue(train)!, parse.GetValue(test)!,
             parse.GetValue(labels)!, parse.GetValue(output), parse.GetValue(model), parse.GetValue(batch), parse.GetValue(threads),
-            parse.GetValue(provider)!), logs)));
+            parse.GetValue(provider)!, parse.GetValue(stride)), logs)));
         return eval;
     }
+
+    /// <summary>learn's and eval's --frame-stride (decision 0017).</summary>
+    private static Option<int> FrameStride() =>
+        Whole("--frame-stride", "K", "analysed frames between the model's window frames, 1 to 4; 0: chosen from the footage's motion").WithDefault(0);
 
     private static Command Bench()
     {

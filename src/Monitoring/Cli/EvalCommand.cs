@@ -18,11 +18,15 @@ public static class EvalCommand
     /// <summary>The command line, as <see cref="Commands"/> parsed it.</summary>
     /// <param name="Model">null: the bundled models/anomaly.onnx (<see cref="ModelLocator"/>).</param>
     /// <param name="Threads">ONNX Runtime intra-op threads, 0 for its default.</param>
-    public sealed record Arguments(string Train, string Test, string Labels, string? OutDir, string? Model, int Batch, int Threads, string Provider);
+    /// <param name="FrameStride">0: each scene's stride is chosen from its train clips' motion, as <c>learn</c> does.</param>
+    public sealed record Arguments(string Train, string Test, string Labels, string? OutDir, string? Model, int Batch, int Threads, string Provider,
+        int FrameStride = 0);
 
     public static int Run(Arguments a, ILoggerFactory logs)
     {
-        var (train, test, labelsPath, outDir, _, batch, threads, provider) = a;
+        var (train, test, labelsPath, outDir, _, batch, threads, provider, frameStride) = a;
+        if (frameStride is < 0 or > MotionScale.MaxStride)
+            throw new Configuration.UsageException($"--frame-stride {frameStride} is out of range: use 1 to {MotionScale.MaxStride}, or leave it out to choose it from the footage's motion");
         var modelPath = ModelLocator.Find(a.Model);
         var labels = FrameLabels.Load(labelsPath);
         var log = logs.CreateLogger("eval");
@@ -32,7 +36,7 @@ public static class EvalCommand
             model.Version, model.ActiveProvider, model.T, model.H, model.W, model.D, model.CellsH, model.CellsW);
 
         var report = ConsoleProgress.Run(progress =>
-            new Evaluator(model, batch).Run(train, test, labels, (phase, n, total) => progress(phase, n, total), CancellationToken.None));
+            new Evaluator(model, batch) { FrameStride = frameStride }.Run(train, test, labels, (phase, n, total) => progress(phase, n, total), CancellationToken.None));
 
         foreach (var c in report.Clips)
             Console.WriteLine($"clip {c.Name}: frames={c.Scores.Length} abnormal={c.Labels.Count(l => l)} auc={Fmt(c.Auc)}");
@@ -56,6 +60,8 @@ public static class EvalCommand
             Console.WriteLine($"threshold={scene.Calibration.MapThreshold.ToString("0.0000", CultureInfo.InvariantCulture)} ({scene.Calibration.Describe()})");
             Console.WriteLine($"false_alarm_frames={scene.FalseAlarms.Alerting}/{scene.FalseAlarms.Normal}{NormalClips(scene)}");
         }
+        foreach (var scene in report.Scenes)
+            Console.WriteLine($"frame_stride{(scene.Name.Length > 0 ? " " + scene.Name : "")}={scene.FrameStride} ({scene.Motion})");
 
         if (outDir is not null) WriteOutputs(report, outDir, model.CellsW, model.CellsH);
         return 0;

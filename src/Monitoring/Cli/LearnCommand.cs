@@ -11,7 +11,8 @@ namespace Monitoring.Cli;
 /// <c>monitoring learn --config FILE --camera ID [--source PATH|URL]… [--seconds S] [--out FILE] [--false-alarm-rate R]</c>:
 /// reads normal footage of one camera (its configured URL, or the given files / image-sequence folders / RTSP URL for
 /// S seconds) and writes the camera's normality profile with its calibration (feature scale, the region threshold for
-/// R alerting frames per normal frame, default the camera's falseAlarmRate), tied to the configured model's hash.
+/// R alerting frames per normal frame, default the camera's falseAlarmRate) and its frame stride (chosen from the footage's
+/// motion first, or --frame-stride K), tied to the configured model's hash.
 /// </summary>
 public static class LearnCommand
 {
@@ -19,12 +20,15 @@ public static class LearnCommand
     /// <param name="Seconds">0: read the sources to their end.</param>
     /// <param name="Batch">0: the config's model.maxBatchSize.</param>
     /// <param name="FalseAlarmRate">0: the camera's falseAlarmRate.</param>
+    /// <param name="FrameStride">0: chosen from the footage's motion (decision 0017).</param>
     public sealed record Arguments(string ConfigPath, string CameraId, IReadOnlyList<string> Sources, double Seconds, string? OutPath, int Batch,
-        double FalseAlarmRate);
+        double FalseAlarmRate, int FrameStride = 0);
 
     public static int Run(Arguments a, ILoggerFactory logs)
     {
-        var (configPath, cameraId, sources, seconds, outPath, batch, rate) = a;
+        var (configPath, cameraId, sources, seconds, outPath, batch, rate, frameStride) = a;
+        if (frameStride is < 0 or > MotionScale.MaxStride)
+            throw new UsageException($"--frame-stride {frameStride} is out of range: use 1 to {MotionScale.MaxStride}, or leave it out to choose it from the footage's motion");
         var options = ConfigLoader.Load(configPath);
         var camera = options.Cameras.FirstOrDefault(c => c.Id == cameraId)
             ?? throw new UsageException($"camera '{cameraId}' is not in {configPath} (cameras: {string.Join(", ", options.Cameras.Select(c => c.Id))})");
@@ -38,11 +42,13 @@ public static class LearnCommand
         var log = logs.CreateLogger("learn");
         using var model = AnomalyModel.Load(options.ResolvePath(options.Model.Path),
             new OnnxSessionOptions(ExecutionProviders.Parse(options.Model.Provider), options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId), log);
-        var builder = new ProfileBuilder(model);
         using var stop = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
-        var runner = new ClipRunner(model, batch > 0 ? batch : options.Model.MaxBatchSize, camera.AnalysisFps, camera.Fps);
-        var total = runner.ExpectedFrames(uris);
+        var batchSize = batch > 0 ? batch : options.Model.MaxBatchSize;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (stride, motion) = new ClipRunner(model, batchSize, camera.AnalysisFps, camera.Fps).ChooseStride(uris, frameStride);
+        var builder = new ProfileBuilder(model, stride, motion);
+        var runner = new ClipRunner(model, batchSize, camera.AnalysisFps, camera.Fps) { Stride = stride };
+        var total = runner.ExpectedFrames(uris);
         ConsoleProgress.Run(report =>
         {
             report($"learn {cameraId}", 0, total);
@@ -60,6 +66,7 @@ public static class LearnCommand
         profile.Save(profilePath);
         Console.WriteLine($"learned {cameraId}: {profile.Frames} frames in {clock.Elapsed.TotalSeconds:0.0} s -> {profilePath} (profile {profile.Version}, model {model.Version})");
         Console.WriteLine($"calibration {cameraId}: {profile.Calibration.Describe()}");
+        Console.WriteLine($"frame stride {cameraId}: {profile.FrameStride} ({motion})");
         if (!profile.Calibration.HeldOut)
             Console.Error.WriteLine($"monitoring learn: only {profile.Frames} frames learned; a threshold derived from held-out footage needs " +
                                     $"{ProfileCalibration.MinHeldOutFrames} or more (longer --seconds or more --source footage)");

@@ -13,6 +13,9 @@ namespace Monitoring.Evaluation;
 /// </summary>
 public sealed class Evaluator(AnomalyModel model, int batchSize)
 {
+    /// <summary>The frame stride to learn at; 0 (the default): chosen from the train clips' motion, as <c>learn</c> does.</summary>
+    public int FrameStride { get; init; }
+
     public sealed record ClipResult(string Name, string Uri, double[] Scores, bool[] Labels, double Auc)
     {
         /// <summary>The most anomalous abnormal frame (for a localisation snapshot): index and its map.</summary>
@@ -31,6 +34,10 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         string Name, int TrainClips, long TrainFrames, double LearnSeconds, double ScoreSeconds, ProfileCalibration Calibration,
         IReadOnlyList<ClipResult> Clips, double FrameAucMicro, double FrameAucClipNorm)
     {
+        /// <summary>The frame stride the scene was learned and scored at, and how learning chose it.</summary>
+        public int FrameStride { get; init; } = 1;
+        public string? Motion { get; init; }
+
         /// <summary>Normal test frames (after the warm-up) with a cell at or above the derived threshold, and all normal test frames.</summary>
         public (long Alerting, long Normal) FalseAlarms => CountFalseAlarms(Clips);
 
@@ -68,11 +75,14 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
     public NormalityProfile Learn(IReadOnlyList<(string Name, string Uri)> train, string cameraId, Action<long, long>? progress, CancellationToken ct,
         out double seconds)
     {
-        var builder = new ProfileBuilder(model);
-        var runner = new ClipRunner(model, batchSize);
         var uris = train.Select(t => t.Uri).ToList();
+        var clock = Stopwatch.StartNew(); // learning time (the motion measure included), without the frame count's probing
+        var (stride, motion) = new ClipRunner(model, batchSize).ChooseStride(uris, FrameStride, ct);
+        var builder = new ProfileBuilder(model, stride, motion);
+        var runner = new ClipRunner(model, batchSize) { Stride = stride };
+        clock.Stop();
         var total = progress is null ? 0 : runner.ExpectedFrames(uris);
-        var clock = Stopwatch.StartNew(); // learning time, without the frame count's probing
+        clock.Start();
         runner.Run(uris, null, (clip, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), clip), n => progress?.Invoke(n, total), ct);
         var profile = builder.Build(cameraId, model, $"{train.Count} clip(s) from {Path.GetDirectoryName(train[0].Uri)}");
         seconds = clock.Elapsed.TotalSeconds;
@@ -191,7 +201,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
             var top = 0f;
             foreach (var v in map) top = Math.Max(top, v);
             mapPeaks[clip].Add(top);
-            warm[clip].Add(scores[clip].Count < model.T);
+            warm[clip].Add(scores[clip].Count < (model.T - 1) * profile.FrameStride + 1);
             indices[clip].Add(frame);
             if (s > peak[clip].Score && isAbnormal[clip](frame))
                 peak[clip] = (s, frame, batch.AnomalyMapOf(slot).ToArray());
@@ -219,6 +229,10 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         }
         var micro = RocAuc.Compute(allScores, allLabels);
         var clipNorm = RocAuc.Compute(RocAuc.ClipNormalised(allScores, clipOf), allLabels);
-        return new SceneResult(scene, train.Count, profile.Frames, learnSeconds, scoreSeconds, calibration, clips, micro, clipNorm);
+        return new SceneResult(scene, train.Count, profile.Frames, learnSeconds, scoreSeconds, calibration, clips, micro, clipNorm)
+        {
+            FrameStride = profile.FrameStride,
+            Motion = profile.Motion,
+        };
     }
 }

@@ -15,11 +15,13 @@
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <opencv2/video/tracking.hpp>
 #include <opencv2/videoio.hpp>
 
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -536,6 +538,58 @@ CVS_API int cvs_resize(const uint8_t* src, long long src_len, int src_w, int src
         const cv::Mat in(src_h, src_w, st, const_cast<uint8_t*>(src));
         cv::Mat out(dst_h, dst_w, dt, dst);
         convert_into(in, out, scratch);
+        return CVS_OK;
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Motion measurement
+// ---------------------------------------------------------------------------------------------
+
+// How far the moving parts of a scene moved from prev to cur, two Gray8 images of width x height: dense optical
+// flow (Farneback: pyramid scale 0.5, 3 levels, window 9, 3 iterations, poly_n 5, sigma 1.1), read only where the
+// image changed: pixels whose 5x5 box mean of |cur - prev| (0..1 of full scale) exceeds min_change (sensor noise
+// and compression do not; an object that moved does). Writes the q-quantile (0..1) of the displacement magnitude
+// over those pixels (model pixels; 0 when none) and their count. `learn` uses it to measure how far a camera's scene
+// moves between analysed frames (decision 0017; cv2 4.6 with the same calls gives the same numbers).
+CVS_API int cvs_motion_measure(const uint8_t* prev, const uint8_t* cur, long long len, int width, int height,
+                               double min_change, double q, float* value, int* moving) {
+    int type = 0;
+    if (int rc = check_image(prev, len, width, height, FMT_GRAY8, "motion (previous frame)", &type); rc != CVS_OK) return rc;
+    if (int rc = check_image(cur, len, width, height, FMT_GRAY8, "motion (current frame)", &type); rc != CVS_OK) return rc;
+    if (value == nullptr || moving == nullptr) return fail(CVS_ERR_ARGUMENT, "motion: null output");
+    if (!(q >= 0.0 && q <= 1.0)) return fail(CVS_ERR_ARGUMENT, "motion: quantile " + std::to_string(q) + " is outside [0, 1]");
+    if (!(min_change >= 0.0 && min_change < 1.0))
+        return fail(CVS_ERR_ARGUMENT, "motion: min_change " + std::to_string(min_change) + " is outside [0, 1)");
+    return guarded("motion", [&]() -> int {
+        const cv::Mat a(height, width, CV_8UC1, const_cast<uint8_t*>(prev));
+        const cv::Mat b(height, width, CV_8UC1, const_cast<uint8_t*>(cur));
+        thread_local cv::Mat flow, diff, change;
+        thread_local std::vector<float> mags;
+        cv::absdiff(a, b, diff);
+        diff.convertTo(change, CV_32F, 1.0 / 255.0);
+        cv::blur(change, change, cv::Size(5, 5));
+        cv::calcOpticalFlowFarneback(a, b, flow, 0.5, 3, 9, 3, 5, 1.1, 0);
+        mags.clear();
+        for (int y = 0; y < height; y++) {
+            const cv::Point2f* f = flow.ptr<cv::Point2f>(y);
+            const float* c = change.ptr<float>(y);
+            for (int x = 0; x < width; x++)
+                if (c[x] > min_change) mags.push_back(std::sqrt(f[x].x * f[x].x + f[x].y * f[x].y));
+        }
+        *moving = static_cast<int>(mags.size());
+        if (mags.empty()) {
+            *value = 0.0f;
+            return CVS_OK;
+        }
+        // numpy's default percentile: linear interpolation between the two nearest ranks
+        const double pos = q * static_cast<double>(mags.size() - 1);
+        const size_t lo = static_cast<size_t>(pos);
+        std::nth_element(mags.begin(), mags.begin() + lo, mags.end());
+        const float vlo = mags[lo];
+        float vhi = vlo;
+        if (lo + 1 < mags.size()) vhi = *std::min_element(mags.begin() + lo + 1, mags.end());
+        *value = static_cast<float>(vlo + (pos - static_cast<double>(lo)) * (vhi - vlo));
         return CVS_OK;
     });
 }

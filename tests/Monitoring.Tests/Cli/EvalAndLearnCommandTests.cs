@@ -206,11 +206,13 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         Assert.True(process.ExitCode == 0, errors);
         Assert.DoesNotContain('\u001b', output);
         Assert.DoesNotContain('\u001b', errors);
-        // stdout holds the two result lines and nothing else.
+        // stdout holds the three result lines and nothing else.
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(2, lines.Length);
+        Assert.Equal(3, lines.Length);
         Assert.Matches(@"^learned walkway: 120 frames in \d+\.\d s -> .*walkway\.profile\.json \(profile walkway-\d+-[0-9a-f]+, model .+\)$", lines[0]);
         Assert.StartsWith("calibration walkway: threshold ", lines[1]);
+        // Ped2 moves as fast as the model's training footage (it is that footage): stride 1, from a measured motion.
+        Assert.Matches(@"^frame stride walkway: 1 \(motion: \d\.\d{3} px per analysed frame \(\d+ of \d+ pairs moving\), the model's 0\.429; frame stride 1\)$", lines[2]);
         // Progress went to stderr as plain "learn walkway: N%" lines; Spectre's plain renderer looks once a second, so a
         // learn of 2 s or more wrote at least one.
         var progress = errors.Split('\n').Where(l => l.StartsWith("learn walkway", StringComparison.Ordinal)).ToList();

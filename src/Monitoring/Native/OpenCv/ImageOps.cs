@@ -24,4 +24,25 @@ public static class ImageOps
         }
         NativeMethods.Check(status, "Resize");
     }
+
+    /// <summary>
+    /// How far the moving parts of a scene moved from <paramref name="previous"/> to <paramref name="current"/>, two Gray8
+    /// images of <paramref name="width"/> × <paramref name="height"/>: the <paramref name="quantile"/> (0..1) of the dense
+    /// optical flow's displacement (OpenCV's Farneback, pixels) over the pixels that changed (5×5 box mean of the
+    /// absolute difference above <paramref name="minChange"/>, 0..1 of full scale), and how many pixels changed (0: the
+    /// displacement is 0).
+    /// </summary>
+    public static unsafe (float Displacement, int MovingPixels) MotionMeasure(ReadOnlySpan<byte> previous, ReadOnlySpan<byte> current, int width,
+        int height, double minChange, double quantile)
+    {
+        var bytes = ImageChecks.Buffer(previous.Length, width, height, PixelFormat.Gray8, nameof(previous));
+        ImageChecks.Buffer(current.Length, width, height, PixelFormat.Gray8, nameof(current));
+        int status, moving;
+        float value;
+        fixed (byte* a = previous)
+        fixed (byte* b = current)
+            status = NativeMethods.cvs_motion_measure(a, b, bytes, width, height, minChange, quantile, out value, out moving);
+        NativeMethods.Check(status, "MotionMeasure");
+        return (value, moving);
+    }
 }

@@ -65,6 +65,10 @@ internal static unsafe partial class NativeMethods
         long dstLen, int dstWidth, int dstHeight, int dstFormat);
 
     [LibraryImport(Lib)]
+    public static partial int cvs_motion_measure(byte* prev, byte* cur, long len, int width, int height, double minChange, double q,
+        out float value, out int moving);
+
+    [LibraryImport(Lib)]
     public static partial int cvs_overlay_heatmap(byte* bgr, long len, int width, int height, float* heat, long heatLen,
         int heatWidth, int heatHeight, float alpha, int alphaByValue);
 
