@@ -92,6 +92,7 @@ public static class EvalCommand
                 frame_auc_micro = OrNull(s.FrameAucMicro), frame_auc_clipnorm = OrNull(s.FrameAucClipNorm),
                 threshold = s.Calibration.MapThreshold, false_alarm_frames = s.FalseAlarms.Alerting, normal_frames = s.FalseAlarms.Normal,
                 false_alarm_frames_normal_clips = s.FalseAlarmsInNormalClips.Alerting, normal_clip_frames = s.FalseAlarmsInNormalClips.Normal,
+                frame_stride = s.FrameStride, motion = s.Motion,
                 calibration = new
                 {
                     feature_scale = s.Calibration.FeatureScale, target_false_alarm_rate = s.Calibration.TargetFalseAlarmRate,

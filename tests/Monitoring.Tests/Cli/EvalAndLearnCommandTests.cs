@@ -124,6 +124,9 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         Assert.InRange(sceneA, 0, 1);
         Assert.Contains("scene b: frame_auc_micro=", text);
         Assert.Contains("frame_auc_micro_calibrated=", text);
+        // Each scene's frame stride, chosen from its own train clips' motion: Ped2 moves as the model's training footage did.
+        Assert.StartsWith("1 (motion: ", Line(text, "frame_stride a="));
+        Assert.StartsWith("1 (motion: ", Line(text, "frame_stride b="));
         using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "report.json"))))
         {
             var scenes = report.RootElement.GetProperty("scenes");
@@ -132,6 +135,8 @@ public sealed class EvalAndLearnCommandTests : IDisposable
             // Each scene learned from its own folder: 01 alone, then 02 + 03.
             Assert.Equal(Directory.GetFiles(Path.Combine(train, "a", "01"), "*.jpg").Length, scenes[0].GetProperty("train_frames").GetInt64());
             Assert.Equal(2, scenes[1].GetProperty("train_clips").GetInt32());
+            Assert.All(scenes.EnumerateArray(), sc => Assert.Equal(1, sc.GetProperty("frame_stride").GetInt32()));
+            Assert.All(scenes.EnumerateArray(), sc => Assert.EndsWith("frame stride 1", sc.GetProperty("motion").GetString()));
         }
         Assert.True(File.Exists(Path.Combine(outDir, "clip_a_01.png")));
 
