@@ -10,6 +10,7 @@ public sealed class MonitoringOptions
     public List<CameraOptions> Cameras { get; set; } = [];
     public LoggingOptions Logging { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
+    public DashboardOptions Dashboard { get; set; } = new();
     public AlertingOptions Alerts { get; set; } = new();
 
     /// <summary>The folder relative paths are resolved against (the config file's folder).</summary>
@@ -25,6 +26,7 @@ public sealed class MonitoringOptions
         Capture.Validate(errors, "capture");
         Logging.Validate(errors, "logging");
         Http.Validate(errors, "http");
+        Dashboard.Validate(errors, "dashboard");
         errors.AddRange(Alerts.Validate("alerts"));
         foreach (var id in Alerts.Cameras.Keys.Where(id => Cameras.All(c => c.Id != id)))
             errors.Add($"alerts.cameras.{id}", $"names camera '{id}', which is not in cameras[]; fix the id or remove the entry");

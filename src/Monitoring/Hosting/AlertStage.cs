@@ -9,6 +9,7 @@ using Monitoring.Events;
 using Monitoring.Observability;
 using Monitoring.Regions;
 using Monitoring.Snapshots;
+using Monitoring.Web;
 
 namespace Monitoring.Hosting;
 
@@ -42,9 +43,13 @@ public sealed class AlertStage : IAlertStage
     private readonly TimeSpan _drain;
     private readonly TimeProvider _time;
     private readonly TimeSpan _staleCheckInterval;
+    private readonly IFrameObserver? _frames;
 
-    public AlertStage(AlertingOptions alerting, string modelVersion, TimeSpan drain, ILoggerFactory logs)
-        : this(alerting, modelVersion, drain, logs, TimeProvider.System, TimeSpan.FromSeconds(1), observer: null)
+    /// <param name="observer">An extra sink after the others (the dashboard's event feed).</param>
+    /// <param name="frames">Sees every analysed frame with its regions (the dashboard's live view).</param>
+    public AlertStage(AlertingOptions alerting, string modelVersion, TimeSpan drain, ILoggerFactory logs,
+        IAlertSink? observer = null, IFrameObserver? frames = null)
+        : this(alerting, modelVersion, drain, logs, TimeProvider.System, TimeSpan.FromSeconds(1), observer, frames)
     {
     }
 
@@ -52,8 +57,9 @@ public sealed class AlertStage : IAlertStage
     /// <param name="staleCheckInterval">How often, at least, silent cameras are looked for.</param>
     /// <param name="observer">An extra sink after the others (tests).</param>
     internal AlertStage(AlertingOptions alerting, string modelVersion, TimeSpan drain, ILoggerFactory logs,
-        TimeProvider time, TimeSpan staleCheckInterval, IAlertSink? observer)
+        TimeProvider time, TimeSpan staleCheckInterval, IAlertSink? observer, IFrameObserver? frames = null)
     {
+        _frames = frames;
         _alerting = alerting;
         _time = time;
         _staleCheckInterval = staleCheckInterval;
@@ -129,7 +135,11 @@ public sealed class AlertStage : IAlertStage
             {
                 using (f)
                 {
-                    if (f.Learning || f.WarmingUp) continue;
+                    if (f.Learning || f.WarmingUp)
+                    {
+                        _frames?.Observe(f, []);
+                        continue;
+                    }
                     await ObserveAsync(f, cancellation);
                 }
             }
@@ -198,6 +208,7 @@ public sealed class AlertStage : IAlertStage
         var analysis = new FrameAnalysis(f.CameraId, frame.Index, frame.Timestamp, f.Score, f.MapArray, f.CellsW, f.CellsH,
             frame.SourceWidth, frame.SourceHeight, pixels, f.ProfileThreshold, f.FrameTailProbability);
         var observation = c.Regions.Observe(analysis);
+        _frames?.Observe(f, observation.Regions);
         var messages = c.Events.Observe(observation);
         PipelineMetrics.RecordLatency((Environment.TickCount64 - frame.EnqueuedTicks) / 1000.0);
         foreach (var m in messages)

@@ -5,7 +5,8 @@ using Monitoring.Configuration;
 namespace Monitoring.Hosting;
 
 /// <summary>Builds the <see cref="AlertStage"/> from the config, with its paths resolved against the config file.</summary>
-public sealed class AlertStageFactory(ILoggerFactory logs) : IAlertStageFactory
+/// <param name="dashboard">The web dashboard's feed of frames and messages, when it is on.</param>
+public sealed class AlertStageFactory(ILoggerFactory logs, Web.DashboardFeed? dashboard = null) : IAlertStageFactory
 {
     public int SnapshotMaxWidth(MonitoringOptions options) => options.Alerts.Snapshots.Enabled ? int.MaxValue : 0;
 
@@ -15,6 +16,6 @@ public sealed class AlertStageFactory(ILoggerFactory logs) : IAlertStageFactory
         a.Outbox.Path = options.ResolvePath(a.Outbox.Path);
         a.Snapshots.Directory = options.ResolvePath(a.Snapshots.Directory);
         if (!string.IsNullOrWhiteSpace(a.JsonlPath)) a.JsonlPath = options.ResolvePath(a.JsonlPath);
-        return new AlertStage(a, model.Version, TimeSpan.FromSeconds(options.Pipeline.DrainSeconds), logs);
+        return new AlertStage(a, model.Version, TimeSpan.FromSeconds(options.Pipeline.DrainSeconds), logs, dashboard, dashboard);
     }
 }

@@ -38,6 +38,7 @@ public static class RunCommand
         // This host's own registry (not prometheus-net's static default one, nor its default process/.NET metrics).
         builder.Services.AddSingleton(_ => Prometheus.Metrics.NewCustomRegistry());
         builder.Services.AddSingleton<Observability.PrometheusExporter>();
+        Web.Dashboard.AddDashboard(builder.Services, options);
         builder.Services.AddSingleton<IAlertStageFactory, AlertStageFactory>();
         builder.Services.AddHostedService<Daemon>();
 
