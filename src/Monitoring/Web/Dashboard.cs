@@ -46,6 +46,8 @@ public static partial class Dashboard
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("dashboard");
         var options = app.Services.GetRequiredService<MonitoringOptions>();
         var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        foreach (var url in options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            log.LogInformation("Dashboard: {Url}", url.TrimEnd('/') + Root + "/");
         if (access.Locked) log.LogWarning("{Message}", access.LockedMessage);
         else if (access.TokenRequired) log.LogInformation("Dashboard requires the token from {TokenEnv} (bound beyond loopback)", access.TokenEnv);
 
