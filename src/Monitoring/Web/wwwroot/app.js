@@ -85,7 +85,18 @@ const Dash = (() => {
     };
   }
 
+  // The overlay menu of the grid and the camera page (the choice is remembered in the browser); returns the select.
+  function overlayMenu() {
+    const select = el('select', { id: 'overlay' },
+      el('option', { value: 'heatmap', text: 'anomaly heatmap' }), el('option', { value: 'attention', text: 'attention map' }),
+      el('option', { value: 'none', text: 'none' }));
+    select.value = localStorage.getItem('overlay') || 'heatmap';
+    select.addEventListener('change', () => localStorage.setItem('overlay', select.value));
+    document.getElementById('overlay-slot').replaceWith(el('label', {}, 'Overlay ', select));
+    return select;
+  }
+
   function badge(state) { return el('span', { class: `badge state-${state}`, text: state }); }
 
-  return { el, svg, stream, getJson, post, fmt, frameView, badge };
+  return { el, svg, stream, getJson, post, fmt, frameView, badge, overlayMenu };
 })();

@@ -5,12 +5,10 @@
   document.getElementById('title').textContent = id;
   document.title = `${id} · Monitoring`;
   document.getElementById('events-link').href = `/dashboard/events.html?camera=${encodeURIComponent(id)}`;
-  const overlaySelect = document.getElementById('overlay');
-  overlaySelect.value = localStorage.getItem('overlay') || 'heatmap';
+  const overlaySelect = Dash.overlayMenu();
   const frame = document.getElementById('frame');
   let view = Dash.frameView(frame, id, overlaySelect.value);
   overlaySelect.addEventListener('change', () => {
-    localStorage.setItem('overlay', overlaySelect.value);
     view.stop(); view = Dash.frameView(frame, id, overlaySelect.value);
   });
 

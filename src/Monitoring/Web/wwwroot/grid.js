@@ -2,8 +2,7 @@
 // The cameras grid: one card per camera, updated from the event stream every second.
 (() => {
   const grid = document.getElementById('grid');
-  const overlaySelect = document.getElementById('overlay');
-  overlaySelect.value = localStorage.getItem('overlay') || 'heatmap';
+  const overlaySelect = Dash.overlayMenu();
   const cards = new Map();
 
   function card(status) {
@@ -45,7 +44,6 @@
   }
 
   overlaySelect.addEventListener('change', () => {
-    localStorage.setItem('overlay', overlaySelect.value);
     for (const [id, c] of cards) { c.view.stop(); c.view = Dash.frameView(c.frame, id, overlaySelect.value); }
   });
   Dash.getJson('/dashboard/api/cameras').then(update).catch(e => console.error(e));
