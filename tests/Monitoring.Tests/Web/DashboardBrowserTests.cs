@@ -237,9 +237,11 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         Assert.StartsWith("Basic", refused.Headers["www-authenticate"]);
         var refusal = await refused.TextAsync();
         Assert.Contains("MONITORING_TEST_DASHBOARD_TOKEN", refusal);
-        // Headless Chromium leaves a blank page: the screenshot shows the refusal's status and text instead.
-        await anonymous.SetContentAsync($"<h1>HTTP {refused.Status} {refused.StatusText}</h1><p>GET {WebUtility.HtmlEncode(Base(config))}</p><pre>{WebUtility.HtmlEncode(refusal)}</pre>");
-        await Chromium.ScreenshotAsync(anonymous, "refused-without-token.png");
+        // Headless Chromium leaves a blank error page: the screenshot shows the refusal's status and text instead, on a
+        // fresh page (the failed navigation may still be settling in the first one).
+        var shown = await chromium.NewPageAsync();
+        await shown.SetContentAsync($"<h1>HTTP {refused.Status} {refused.StatusText}</h1><p>GET {WebUtility.HtmlEncode(Base(config))}</p><pre>{WebUtility.HtmlEncode(refusal)}</pre>");
+        await Chromium.ScreenshotAsync(shown, "refused-without-token.png");
         using (var api = await Http.GetAsync($"{Base(config)}api/cameras")) Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
         using (var wrong = new HttpRequestMessage(HttpMethod.Get, $"{Base(config)}api/cameras"))
         {
