@@ -7,7 +7,7 @@ namespace Monitoring.Web;
 /// <summary>
 /// One camera as the dashboard sees it: what the last analysed frame said (score, threshold, learning, regions), the
 /// recent scores for the chart, the open events, and the live JPEGs rendered for viewers. Frames are copied and
-/// rendered only while someone watches (<see cref="Watch"/>), at most once per <c>minInterval</c>, one render at a
+/// rendered only while someone watches (<see cref="Watch"/>, <see cref="Lease"/>), at most once per <c>minInterval</c>, one render at a
 /// time, off the pipeline's task: with no viewer the pipeline pays a few field writes per frame.
 /// </summary>
 public sealed class CameraView
@@ -17,6 +17,8 @@ public sealed class CameraView
     private int _nextScore, _scoreCount;
     private readonly Dictionary<string, AlertMessage> _open = new(StringComparer.Ordinal);
     private readonly int[] _viewers = new int[FrameOverlays.Count];
+    private readonly long[] _leaseUntil = Enumerable.Repeat(long.MinValue, FrameOverlays.Count).ToArray();
+    private long _claimTicks;
     private readonly byte[]?[] _jpeg = new byte[FrameOverlays.Count][];
     private long _version;
     private TaskCompletionSource _changed = NewSignal();
@@ -51,13 +53,13 @@ public sealed class CameraView
     /// <summary>Why the last render for viewers failed (null when it worked).</summary>
     public string? RenderError { get; private set; }
 
-    public int Viewers
+    /// <summary>Open streams plus overlays leased by still-frame requests (<see cref="Lease"/>) at <paramref name="nowTicks"/>.</summary>
+    public int Viewers(long nowTicks)
     {
-        get
-        {
-            lock (_gate) return _viewers.Sum();
-        }
+        lock (_gate) return _viewers.Sum() + _leaseUntil.Count(t => t > nowTicks);
     }
+
+    private bool Watched(int overlay, long nowTicks) => _viewers[overlay] > 0 || _leaseUntil[overlay] > nowTicks;
 
     /// <summary>Records what an analysed frame said (cheap; every frame). <paramref name="threshold"/>: the region threshold in force.</summary>
     public void Record(ScoredFrame f, IReadOnlyList<Region> regions, float? threshold, DateTimeOffset now)
@@ -135,6 +137,19 @@ public sealed class CameraView
         }
     }
 
+    /// <summary>
+    /// A still-frame viewer (the grid asks for the latest JPEG once a second): frames of <paramref name="overlay"/> are
+    /// rendered until <paramref name="leaseTicks"/> after the last request. Returns the latest JPEG, if any yet.
+    /// </summary>
+    public byte[]? Lease(FrameOverlay overlay, long nowTicks, long leaseTicks)
+    {
+        lock (_gate)
+        {
+            _leaseUntil[(int)overlay] = nowTicks + leaseTicks;
+            return _jpeg[(int)overlay];
+        }
+    }
+
     /// <summary>A viewer of <paramref name="overlay"/> until disposed: frames are rendered only while there is one.</summary>
     public IDisposable Watch(FrameOverlay overlay)
     {
@@ -150,11 +165,12 @@ public sealed class CameraView
     {
         lock (_gate)
         {
-            if (_viewers.Sum() == 0) return false;
+            if (!Enumerable.Range(0, FrameOverlays.Count).Any(o => Watched(o, nowTicks))) return false;
             if (_lastCaptureTicks != long.MinValue && nowTicks - _lastCaptureTicks < minIntervalTicks) return false;
             if (_rendering != 0) return false;
             _rendering = 1;
             _lastCaptureTicks = nowTicks;
+            _claimTicks = nowTicks;
             return true;
         }
     }
@@ -182,7 +198,7 @@ public sealed class CameraView
             for (var o = 0; o < FrameOverlays.Count; o++)
             {
                 bool watched;
-                lock (_gate) watched = _viewers[o] > 0;
+                lock (_gate) watched = Watched(o, _claimTicks);
                 if (!watched) continue;
                 var jpeg = frame.RenderJpeg((FrameOverlay)o, head);
                 lock (_gate) _jpeg[o] = jpeg;

@@ -20,6 +20,8 @@ namespace Monitoring.Web;
 public static partial class Dashboard
 {
     public const string Root = "/dashboard";
+    /// <summary>How long a still-frame request keeps its camera's frames rendered (the grid asks every second).</summary>
+    private const double FrameLeaseSeconds = 3;
 
     [GeneratedRegex(@"^[0-9A-Za-z]{1,64}\.[0-9]{1,9}\.(annotated|clean)\.jpg$", RegexOptions.CultureInvariant)]
     private static partial Regex SnapshotName();
@@ -55,7 +57,7 @@ public static partial class Dashboard
         {
             if (!ctx.Request.Path.StartsWithSegments(Root)) { await next(ctx); return; }
             var h = ctx.Response.Headers;
-            h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            h.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
             h.XContentTypeOptions = "nosniff";
             h.XFrameOptions = "DENY";
             h["Referrer-Policy"] = "no-referrer";
@@ -102,6 +104,19 @@ public static partial class Dashboard
             if (FrameOverlays.Parse(overlay) is not { } o)
                 return Results.BadRequest($"overlay '{overlay}' is not one of heatmap, attention, none\n");
             return new StreamResult(c => LiveStreams.MjpegAsync(c, feed.Camera(id), o, Linked(c, stopping)));
+        });
+        // The grid's still frames: the latest JPEG (204 until the first is rendered); each request keeps frames of that
+        // overlay rendered for a few seconds. One short request per camera per second, not an open stream per camera
+        // (a browser opens at most six connections to a host).
+        app.MapGet(Root + "/api/cameras/{id}/frame.jpg", (string id, string? overlay, HttpContext ctx, DashboardModel model, DashboardFeed feed) =>
+        {
+            if (model.Find(id) is null) return UnknownCamera(id, model);
+            if (FrameOverlays.Parse(overlay) is not { } o)
+                return Results.BadRequest($"overlay '{overlay}' is not one of heatmap, attention, none\n");
+            var time = feed.Time;
+            var jpeg = feed.Camera(id).Lease(o, time.GetTimestamp(), (long)(FrameLeaseSeconds * time.TimestampFrequency));
+            ctx.Response.Headers.CacheControl = "no-store";
+            return jpeg is null ? Results.NoContent() : Results.Bytes(jpeg, "image/jpeg");
         });
         app.MapGet(Root + "/api/stream", (HttpContext ctx, DashboardModel model, DashboardFeed feed, Timeline timeline) =>
             new StreamResult(c => LiveStreams.EventsAsync(c, model, feed, timeline, Linked(c, stopping))));

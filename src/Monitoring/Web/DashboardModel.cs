@@ -54,7 +54,7 @@ public sealed class DashboardModel(MonitoringOptions options, DaemonStatus statu
             regions.Masks.Select(m => new ShapeDto(m.Name, m.Points)).ToList(),
             view.Regions.Select(r => new RegionDto(r.Box, r.Peak, r.Zone)).ToList(),
             view.OpenEvents.Select(m => new OpenEventDto(m.EventId, m.StartedAt, m.Zones, m.MaxPeak)).ToList(),
-            view.Viewers, view.Rendered, view.RenderError ?? feed.ObserveError);
+            view.Viewers(time.GetTimestamp()), view.Rendered, view.RenderError ?? feed.ObserveError);
     }
 
     /// <summary>streaming / learning / stalled / connecting / reconnecting / ended / stopped / starting (before the pipeline runs).</summary>

@@ -104,7 +104,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
 
             // The attention toggle re-opens the stream with the other overlay.
             await page.SelectOptionAsync("#overlay", "attention");
-            await page.WaitForFunctionAsync($"() => {{ const i = document.querySelector('{card} img'); return i.src.includes('overlay=attention') && i.naturalWidth > 0; }}");
+            await page.WaitForFunctionAsync($"() => {{ const i = document.querySelector('{card} .frame[data-overlay=\"attention\"] img'); return i && i.naturalWidth > 0; }}");
             await Chromium.ScreenshotAsync(page, "grid-attention.png");
             await page.SelectOptionAsync("#overlay", "heatmap");
 

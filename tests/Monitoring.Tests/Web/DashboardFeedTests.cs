@@ -91,7 +91,7 @@ public sealed class DashboardFeedTests
             version = (await NextFrame(view, FrameOverlay.Heatmap, version)).Version;
             Assert.Equal(6, version);
         }
-        Assert.Equal(0, view.Viewers);
+        Assert.Equal(0, view.Viewers(clock.GetTimestamp()));
         var before = view.Rendered;
         for (var i = 30; i < 50; i++)
         {
@@ -99,6 +99,28 @@ public sealed class DashboardFeedTests
             clock.Advance(TimeSpan.FromMilliseconds(600));
         }
         Assert.Equal(before, view.Rendered);
+    }
+
+    [Fact]
+    public async Task A_still_frame_request_keeps_frames_rendered_for_its_lease_only()
+    {
+        var (feed, clock) = NewFeed(maxFps: 2);
+        var view = feed.Camera("cam");
+        var lease = TimeSpan.FromSeconds(3).Ticks; // ManualClock: one timestamp tick = one TimeSpan tick
+        Assert.Null(view.Lease(FrameOverlay.Attention, clock.GetTimestamp(), lease)); // nothing rendered yet
+        Assert.Equal(1, view.Viewers(clock.GetTimestamp()));
+        for (var i = 0; i < 60; i++) // 6 s at 10 analysed frames per second; the lease ran out after 3
+        {
+            Observe(feed, i);
+            await WaitIdle(view);
+            clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+        Assert.Equal(6, view.Rendered); // 0, 0.5, …, 2.5 s
+        Assert.Equal(0, view.Viewers(clock.GetTimestamp()));
+        var jpeg = view.Lease(FrameOverlay.Attention, clock.GetTimestamp(), lease);
+        Assert.NotNull(jpeg);
+        Assert.Equal(W, ImageCodec.Decode(jpeg).Width);
+        Assert.Null(view.Lease(FrameOverlay.None, clock.GetTimestamp(), lease)); // another overlay was never rendered
     }
 
     [Fact]

@@ -50,17 +50,42 @@ const Dash = (() => {
     dateTime: t => t ? new Date(t).toLocaleString() : '–',
   };
 
-  // The live picture (MJPEG: frames come only while it is open) with the zones and masks drawn over it.
-  function frameView(container, camera, overlay) {
+  // The live picture with the zones and masks drawn over it. 'stream': MJPEG (frames come only while it is open; the
+  // camera page). 'still': the latest JPEG fetched on each tick of the event stream, one at a time (the grid: a
+  // browser keeps at most six connections to a host, so not one open stream per camera).
+  function frameView(container, camera, overlay, mode = 'stream') {
     container.replaceChildren();
+    container.dataset.overlay = overlay;
     const img = el('img', { alt: `live view of ${camera}`, class: 'live-img' });
     const layer = svg('svg', { class: 'shapes', preserveAspectRatio: 'none' });
     container.append(img, layer);
-    let retry = null;
-    const load = () => { img.src = `/dashboard/api/cameras/${encodeURIComponent(camera)}/stream.mjpeg?overlay=${overlay}&t=${Date.now()}`; };
-    // A stream that breaks (the daemon restarted, the network dropped) is opened again.
-    img.onerror = () => { clearTimeout(retry); retry = setTimeout(load, 2000); };
-    load();
+    const base = `/dashboard/api/cameras/${encodeURIComponent(camera)}`;
+    let retry = null, busy = false, stopped = false, shown = null;
+    const load = () => { img.src = `${base}/stream.mjpeg?overlay=${overlay}&t=${Date.now()}`; };
+    async function still() {
+      if (busy || stopped) return;
+      busy = true;
+      try {
+        const r = await fetch(`${base}/frame.jpg?overlay=${overlay}`, { cache: 'no-store' });
+        if (r.status === 200 && !stopped) {
+          const url = URL.createObjectURL(await r.blob());
+          img.src = url;
+          if (shown) URL.revokeObjectURL(shown);
+          shown = url;
+        }
+      } catch (e) {
+        // the daemon is away: the next tick tries again
+      } finally {
+        busy = false;
+      }
+    }
+    if (mode === 'stream') {
+      // A stream that breaks (the daemon restarted, the network dropped) is opened again.
+      img.onerror = () => { clearTimeout(retry); retry = setTimeout(load, 2000); };
+      load();
+    } else {
+      still();
+    }
     let drawn = '';
     return {
       shapes(status) {
@@ -81,7 +106,8 @@ const Dash = (() => {
         status.masks.forEach(m => poly(m, 'mask'));
         status.zones.forEach(z => poly(z, 'zone'));
       },
-      stop() { clearTimeout(retry); img.removeAttribute('src'); },
+      tick() { if (mode === 'still') still(); },
+      stop() { stopped = true; clearTimeout(retry); img.removeAttribute('src'); if (shown) URL.revokeObjectURL(shown); },
     };
   }
 

@@ -1,5 +1,5 @@
 'use strict';
-// The cameras grid: one card per camera, updated from the event stream every second.
+// The cameras grid: one card per camera, its status and its latest frame updated on each tick of the event stream (1 s).
 (() => {
   const grid = document.getElementById('grid');
   const overlaySelect = Dash.overlayMenu();
@@ -16,7 +16,7 @@
     const root = Dash.el('article', { class: 'card', 'data-camera': status.id },
       Dash.el('header', {}, title, state), frame, stats, event);
     grid.append(root);
-    c = { root, state, stats, event, view: Dash.frameView(frame, status.id, overlaySelect.value), frame };
+    c = { root, state, stats, event, view: Dash.frameView(frame, status.id, overlaySelect.value, 'still'), frame };
     cards.set(status.id, c);
     return c;
   }
@@ -40,11 +40,12 @@
         c.root.classList.remove('alerting');
       }
       c.view.shapes(s);
+      c.view.tick();
     }
   }
 
   overlaySelect.addEventListener('change', () => {
-    for (const [id, c] of cards) { c.view.stop(); c.view = Dash.frameView(c.frame, id, overlaySelect.value); }
+    for (const [id, c] of cards) { c.view.stop(); c.view = Dash.frameView(c.frame, id, overlaySelect.value, 'still'); }
   });
   Dash.getJson('/dashboard/api/cameras').then(update).catch(e => console.error(e));
   Dash.stream({ cameras: update });
