@@ -33,10 +33,11 @@ setup_packages() {
   # Build: C++ toolchain and OpenCV 4.6 for the shim. Runtime demo clip: opencv-doc (vtest.avi).
   # GStreamer RTSP server + ffmpeg: the tests' loopback cameras. ONNX Runtime comes from NuGet with the build.
   # fonts-dejavu-core: the text of eval's and the soak's plots (ScottPlot's SkiaSharp reads /usr/share/fonts itself).
+  # chromium: the dashboard's browser tests (driven by Microsoft.Playwright's driver from NuGet; no browser download).
   apt_install ca-certificates g++ make cmake pkg-config libopencv-dev opencv-doc \
     python3 python3-gi gir1.2-gst-rtsp-server-1.0 python3-gst-1.0 \
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-libav \
-    ffmpeg fonts-dejavu-core
+    ffmpeg fonts-dejavu-core chromium
 }
 
 setup_shim() {

@@ -39,6 +39,7 @@ public sealed class AlertStage : IAlertStage
     private readonly TimeSpan _drain;
     private readonly TimeProvider _time;
     private readonly TimeSpan _staleCheckInterval;
+    private readonly IFrameObserver? _frames;
 
     /// <param name="alerting">Regions, events and stale cameras.</param>
     /// <param name="sinks">Where messages go (the outbox first).</param>
@@ -49,9 +50,12 @@ public sealed class AlertStage : IAlertStage
     /// <param name="logs">The "alerts" category.</param>
     /// <param name="time">The monotonic clock for frame arrival and the wake-ups of the frame read (tests inject one).</param>
     /// <param name="staleCheckInterval">How often, at least, silent cameras are looked for (default 1 s).</param>
+    /// <param name="frames">Sees every analysed frame with its regions (the dashboard's live view), when there is one.</param>
     public AlertStage(AlertingOptions alerting, AlertSinks sinks, WebhookDeliverer? deliverer, SnapshotWriter? snapshots,
-        string modelVersion, TimeSpan drain, ILoggerFactory logs, TimeProvider? time = null, TimeSpan? staleCheckInterval = null)
+        string modelVersion, TimeSpan drain, ILoggerFactory logs, TimeProvider? time = null, TimeSpan? staleCheckInterval = null,
+        IFrameObserver? frames = null)
     {
+        _frames = frames;
         _alerting = alerting;
         _sinks = sinks;
         _outbox = sinks.Outbox;
@@ -113,7 +117,11 @@ public sealed class AlertStage : IAlertStage
             {
                 using (f)
                 {
-                    if (f.Learning || f.WarmingUp) continue;
+                    if (f.Learning || f.WarmingUp)
+                    {
+                        _frames?.Observe(f, []);
+                        continue;
+                    }
                     await ObserveAsync(f, cancellation);
                 }
             }
@@ -182,6 +190,7 @@ public sealed class AlertStage : IAlertStage
         var analysis = new FrameAnalysis(f.CameraId, frame.Index, frame.Timestamp, f.Score, f.MapArray, f.CellsW, f.CellsH,
             frame.SourceWidth, frame.SourceHeight, pixels, f.ProfileThreshold, f.FrameTailProbability);
         var observation = c.Regions.Observe(analysis);
+        _frames?.Observe(f, observation.Regions);
         var messages = c.Events.Observe(observation);
         PipelineMetrics.RecordLatency((Environment.TickCount64 - frame.EnqueuedTicks) / 1000.0);
         foreach (var m in messages)

@@ -12,7 +12,7 @@ public static class AlertingServices
     /// <summary>
     /// Alerting (regions → events → snapshots → sinks): the "alerts" section, the <see cref="SnapshotWriter"/> when snapshots
     /// are enabled (alerts.snapshots.directory, relative to the config file), and the <see cref="IAlertStage"/> over what
-    /// <c>AddDelivery</c> registers. The options stay as loaded: paths are resolved here, not written back.
+    /// <c>AddDelivery</c> registers, showing its frames to an <see cref="IFrameObserver"/> when one is registered (the dashboard). The options stay as loaded: paths are resolved here, not written back.
     /// </summary>
     public static IServiceCollection AddAlerting(this IServiceCollection services, MonitoringOptions options)
     {
@@ -26,7 +26,7 @@ public static class AlertingServices
         }
         services.AddSingleton<IAlertStage>(sp => new AlertStage(alerts, sp.GetRequiredService<AlertSinks>(), sp.GetService<WebhookDeliverer>(),
             sp.GetService<SnapshotWriter>(), sp.GetRequiredService<AnomalyModel>().Version, TimeSpan.FromSeconds(options.Pipeline.DrainSeconds),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(), frames: sp.GetService<IFrameObserver>()));
         return services;
     }
 }

@@ -171,24 +171,15 @@ public static class OutboxCommand
             return 2;
         }
 
-        var targets = c.Scope.RequeueTargets(webhook, dead);
         c.Out.WriteLine($"outbox: {c.OutboxPath}");
-        long moved = 0;
-        if (targets.Count == 0)
-        {
+        var outcomes = await DeadLetterRequeue.RequeueAsync(c.OutboxPath, WebhookEndpoint.FromOptions(c.Options.Alerts), backlog, webhook, CancellationToken.None);
+        long moved = outcomes.Sum(o => (long)o.Requeued);
+        if (outcomes.Count == 0)
             c.Out.WriteLine(webhook is null ? "no dead letters to requeue" : $"webhook '{webhook}' has no dead letters to requeue");
-        }
-        else
+        foreach (var (name, before, n) in outcomes)
         {
-            using var outbox = new SqliteOutbox(c.OutboxPath, WebhookEndpoint.FromOptions(c.Options.Alerts));
-            foreach (var name in targets)
-            {
-                int n = await outbox.RequeueDeadLettersAsync(name, CancellationToken.None);
-                moved += n;
-                var before = dead.GetValueOrDefault(name);
-                var note = n < before ? $" ({Count(before - n)} already waiting in the outbox under the same message id)" : "";
-                c.Out.WriteLine($"requeued {Count(n)} dead letter(s) of webhook '{name}'{note}");
-            }
+            var note = n < before ? $" ({Count(before - n)} already waiting in the outbox under the same message id)" : "";
+            c.Out.WriteLine($"requeued {Count(n)} dead letter(s) of webhook '{name}'{note}");
         }
         if (moved > 0)
         {

@@ -28,11 +28,4 @@ internal sealed class OutboxScope(IReadOnlyList<string> configured)
     /// <summary>Why a webhook's row stands out: rows of a webhook not in the config move to the dead letters at the next start.</summary>
     public string Note(string name, long pending) => IsConfigured(name) ? "" :
         pending > 0 ? "not configured: its pending rows move to the dead letters at the next start" : "not configured";
-
-    /// <summary>
-    /// The webhooks whose dead letters requeue moves back: configured ones only (requeued rows of a webhook not in the
-    /// config would only move back to the dead letters at the next start).
-    /// </summary>
-    public List<string> RequeueTargets(string? webhook, IReadOnlyDictionary<string, long> dead) =>
-        Configured.Where(n => dead.ContainsKey(n) && (webhook is null || n == webhook)).ToList();
 }

@@ -10,6 +10,7 @@ public sealed class MonitoringOptions
     public List<CameraOptions> Cameras { get; set; } = [];
     public LoggingOptions Logging { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
+    public DashboardOptions Dashboard { get; set; } = new();
     public AlertingOptions Alerts { get; set; } = new();
 
     /// <summary>The folder relative paths are resolved against (the config file's folder).</summary>

@@ -26,7 +26,9 @@ public static class DeliveryServices
         }
         if (!string.IsNullOrWhiteSpace(alerts.JsonlPath))
             services.AddSingleton(_ => new JsonLinesFileSink(options.ResolvePath(alerts.JsonlPath), alerts.JsonlMaxBytes, alerts.JsonlKeepFiles));
-        services.AddSingleton(sp => new AlertSinks(sp.GetRequiredService<LoggingSink>(), sp.GetService<SqliteOutbox>(), sp.GetService<JsonLinesFileSink>()));
+        // An IAlertSink registered by another part (the dashboard's timeline) hears every message after the others.
+        services.AddSingleton(sp => new AlertSinks(sp.GetRequiredService<LoggingSink>(), sp.GetService<SqliteOutbox>(), sp.GetService<JsonLinesFileSink>(),
+            sp.GetService<IAlertSink>()));
         return services;
     }
 }

@@ -6,6 +6,9 @@ namespace Monitoring.Delivery;
 /// <summary>What one webhook has in an outbox file: rows waiting, the oldest one's acceptance time, dead letters.</summary>
 public sealed record WebhookBacklog(string Webhook, long Pending, DateTimeOffset? OldestPendingAt, long DeadLetters);
 
+/// <summary>Where one message stands for one webhook in an outbox file: <c>pending</c> (not tried yet), <c>retrying</c> or <c>dead-letter</c>.</summary>
+public sealed record MessageDelivery(string MessageId, string Webhook, string State, int Attempts, string? Reason);
+
 /// <summary>
 /// A read-only look at an outbox file written by <see cref="SqliteOutbox"/> (for <c>monitoring outbox</c>), safe beside a
 /// running daemon: the connection is opened read-only (it never creates the file or writes to it) and each query is
@@ -64,6 +67,37 @@ public sealed class OutboxInspector : IDisposable
         using var reader = cmd.ExecuteReader();
         var list = new List<DeadLetter>();
         while (reader.Read()) list.Add(SqliteOutbox.ReadDeadLetter(reader));
+        return list;
+    }
+
+    /// <summary>
+    /// The rows of these messages still in the file (waiting in the outbox or dead); a message of a webhook that accepts
+    /// its camera and has no row here was delivered.
+    /// </summary>
+    public IReadOnlyList<MessageDelivery> Deliveries(IReadOnlyCollection<string> messageIds)
+    {
+        var list = new List<MessageDelivery>();
+        if (messageIds.Count == 0) return list;
+        var ids = System.Text.Json.JsonSerializer.Serialize(messageIds);
+        using (var cmd = _connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT message_id, webhook, attempts FROM outbox WHERE message_id IN (SELECT value FROM json_each($ids))";
+            cmd.Parameters.AddWithValue("$ids", ids);
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                var attempts = reader.GetInt32(2);
+                list.Add(new MessageDelivery(reader.GetString(0), reader.GetString(1), attempts == 0 ? "pending" : "retrying", attempts, null));
+            }
+        }
+        using (var cmd = _connection.CreateCommand())
+        {
+            cmd.CommandText = "SELECT message_id, webhook, attempts, reason FROM dead_letter WHERE message_id IN (SELECT value FROM json_each($ids))";
+            cmd.Parameters.AddWithValue("$ids", ids);
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+                list.Add(new MessageDelivery(reader.GetString(0), reader.GetString(1), "dead-letter", reader.GetInt32(2), reader.GetString(3)));
+        }
         return list;
     }
 

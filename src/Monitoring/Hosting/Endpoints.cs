@@ -45,5 +45,6 @@ public static class Endpoints
             settings.Registry = exporter.Registry;
             settings.EnableOpenMetrics = false; // always the Prometheus text format 0.0.4, as before
         });
+        Web.Dashboard.Map(app);
     }
 }

@@ -32,6 +32,7 @@ public static class RunCommand
         // (disposed with the host, after the daemon that uses it) and is resolved below, before the host starts.
         builder.Services.AddPipeline(options, Console.Out);
         builder.Services.AddWeb(options);
+        Web.Dashboard.AddDashboard(builder.Services, options);
         builder.Services.AddHostedService(services => services.GetRequiredService<Daemon>());
 
         await using var app = builder.Build();

@@ -8,6 +8,7 @@ public sealed class MonitoringOptionsValidator : OptionsValidator<MonitoringOpti
     private readonly CameraOptionsValidator _camera = new();
     private readonly LoggingOptionsValidator _logging = new();
     private readonly HttpOptionsValidator _http = new();
+    private readonly DashboardOptionsValidator _dashboard = new();
     private readonly AlertingOptionsValidator _alerts = new();
 
     /// <summary>The root: the sections' own paths ("model", "cameras[0]", "alerts.events", …) are used as they are.</summary>
@@ -20,6 +21,7 @@ public sealed class MonitoringOptionsValidator : OptionsValidator<MonitoringOpti
         _capture.Validate(o.Capture, "capture", errors);
         _logging.Validate(o.Logging, "logging", errors);
         _http.Validate(o.Http, "http", errors);
+        _dashboard.Validate(o.Dashboard, "dashboard", errors);
         _alerts.Validate(o.Alerts, "alerts", errors);
         foreach (var id in o.Alerts.Cameras.Keys.Where(id => o.Cameras.All(c => c.Id != id)))
             errors.Add($"alerts.cameras.{id}", $"names camera '{id}', which is not in cameras[]; fix the id or remove the entry");
