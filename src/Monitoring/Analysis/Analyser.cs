@@ -40,7 +40,7 @@ public sealed class Analyser
     private async Task Loop(CancellationToken stop)
     {
         using var batch = _model.CreateBatch(_modelOptions.MaxBatchSize);
-        var members = new (CameraContext Camera, Frame Frame, bool WarmingUp, bool Restart)[batch.Capacity];
+        var members = new (CameraContext Camera, Frame Frame, bool WarmingUp, bool Restart, bool Learning)[batch.Capacity];
         var rr = 0;
         try
         {
@@ -67,7 +67,9 @@ public sealed class Analyser
                         cam.Push(frame.Grey, frame.Segment);
                         batch.Add(cam.Window, cam.Profile);
                         // Until the window holds its span of real frames its past is padding (a stream start, a reconnect).
-                        members[n++] = (cam, frame, !cam.Window.IsFull, cam.Window.FramesSinceStart == 1);
+                        // Learning: run without a profile. A frame added so stays a learning frame even when the camera's
+                        // profile is built by an earlier frame of the same batch: its outputs were computed without one.
+                        members[n++] = (cam, frame, !cam.Window.IsFull, cam.Window.FramesSinceStart == 1, cam.Learning);
                     }
                     rr = (rr + 1) % _cameras.Length;
                     if (n >= batch.Capacity || Stopwatch.GetTimestamp() >= deadline) break;
@@ -84,14 +86,14 @@ public sealed class Analyser
                 _metrics.RecordInference(n, Stopwatch.GetElapsedTime(t0).TotalSeconds);
                 for (var i = 0; i < n; i++)
                 {
-                    var (cam, frame, warmingUp, restart) = members[i];
+                    var (cam, frame, warmingUp, restart, learning) = members[i];
                     members[i] = default;
-                    var learning = cam.Learning;
                     if (learning) cam.Learn(batch.FeaturesOf(i), restart);
                     cam.AnalysedFrames++;
                     _metrics.FrameAnalysed(cam.Source.Id);
                     // Results come in the order the frames were pushed, so each camera's smoother stays causal.
-                    var frameScore = cam.Smoother.Add(batch.Score[i], restart);
+                    // A learning frame's score (no profile) says nothing: it stays out of the smoother, which starts with the profile.
+                    var frameScore = learning ? batch.Score[i] : cam.Smoother.Add(batch.Score[i], restart);
                     var result = new ScoredFrame(frame, frameScore, batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
                         cam.Profile?.Version ?? "learning")
                     {

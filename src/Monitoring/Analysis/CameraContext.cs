@@ -113,5 +113,7 @@ internal sealed class CameraContext
                 ProfileCalibration.MinHeldOutFrames);
         Profile = profile;
         _learning = null;
+        // The learning frames' scores never reached the smoother (the analyser keeps them out); start it afresh all the same.
+        Smoother = _model.CreateScoreSmoother(profile.FrameStride);
     }
 }
