@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Monitoring.Analysis;
 using Monitoring.Benchmarking;
+using Monitoring.Configuration;
 using Monitoring.Hosting;
 using Serilog.Extensions.Logging;
 
@@ -143,6 +145,13 @@ public static class Commands
             parse.GetValue(labels)!, parse.GetValue(output), parse.GetValue(model), parse.GetValue(batch), parse.GetValue(threads),
             parse.GetValue(provider)!, parse.GetValue(stride)), logs)));
         return eval;
+    }
+
+    /// <summary>learn's and eval's check of --frame-stride: 0 (chosen from the motion) or 1..<see cref="MotionScale.MaxStride"/>.</summary>
+    internal static void CheckFrameStride(int frameStride)
+    {
+        if (frameStride is < 0 or > MotionScale.MaxStride)
+            throw new UsageException($"--frame-stride {frameStride} is out of range: use 1 to {MotionScale.MaxStride}, or leave it out to choose it from the footage's motion");
     }
 
     /// <summary>learn's and eval's --frame-stride (decision 0017).</summary>

@@ -25,8 +25,7 @@ public static class EvalCommand
     public static int Run(Arguments a, ILoggerFactory logs)
     {
         var (train, test, labelsPath, outDir, _, batch, threads, provider, frameStride) = a;
-        if (frameStride is < 0 or > MotionScale.MaxStride)
-            throw new Configuration.UsageException($"--frame-stride {frameStride} is out of range: use 1 to {MotionScale.MaxStride}, or leave it out to choose it from the footage's motion");
+        Commands.CheckFrameStride(frameStride);
         var modelPath = ModelLocator.Find(a.Model);
         var labels = FrameLabels.Load(labelsPath);
         var log = logs.CreateLogger("eval");

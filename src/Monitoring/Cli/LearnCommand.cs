@@ -27,8 +27,7 @@ public static class LearnCommand
     public static int Run(Arguments a, ILoggerFactory logs)
     {
         var (configPath, cameraId, sources, seconds, outPath, batch, rate, frameStride) = a;
-        if (frameStride is < 0 or > MotionScale.MaxStride)
-            throw new UsageException($"--frame-stride {frameStride} is out of range: use 1 to {MotionScale.MaxStride}, or leave it out to choose it from the footage's motion");
+        Commands.CheckFrameStride(frameStride);
         var options = ConfigLoader.Load(configPath);
         var camera = options.Cameras.FirstOrDefault(c => c.Id == cameraId)
             ?? throw new UsageException($"camera '{cameraId}' is not in {configPath} (cameras: {string.Join(", ", options.Cameras.Select(c => c.Id))})");
