@@ -112,6 +112,9 @@ class AnomalyModel(nn.Module):
         self.register_buffer("cal_a", torch.tensor(2.0))
         self.register_buffer("cal_b", torch.tensor(3.0))
         self.register_buffer("beta", torch.tensor(2.0))
+        # v8: the frame score pools its own sigmoid of s, (a, b) = score_ab, while anomaly_map keeps cal_a / cal_b;
+        # None (v1-v7) = the score pools anomaly_map itself (and the graph is byte-identical to theirs)
+        self.score_ab = None
 
     @property
     def dim(self):
@@ -181,7 +184,8 @@ class AnomalyModel(nn.Module):
         amap = torch.sigmoid(self.cal_a * (s - self.cal_b))
         n = s.shape[0]
         att = torch.softmax((self.beta * s).reshape(n, -1), 1).reshape(s.shape)
-        score = (att * amap).reshape(n, -1).sum(1)
+        pooled = amap if self.score_ab is None else torch.sigmoid(self.score_ab[0] * (s - self.score_ab[1]))
+        score = (att * pooled).reshape(n, -1).sum(1)
         return f, amap, att, score
 
 

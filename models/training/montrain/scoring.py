@@ -33,13 +33,15 @@ def welford_profile(feature_list):
     return allf.mean(0).astype(np.float32), allf.var(0).astype(np.float32)
 
 
-def score_np(s, a, b, beta):
-    """numpy replica of the graph head: s [F,h,w] -> (map, attention, score)."""
+def score_np(s, a, b, beta, score_ab=None):
+    """numpy replica of the graph head: s [F,h,w] -> (map, attention, score); score_ab = the score's own sigmoid
+    constants (v8), None = the score pools the map (v1-v7)."""
     amap = 1.0 / (1.0 + np.exp(-a * (s - b)))
+    pooled = amap if score_ab is None else 1.0 / (1.0 + np.exp(-score_ab[0] * (s - score_ab[1])))
     z = (beta * s).reshape(len(s), -1)
     z = np.exp(z - z.max(1, keepdims=True))
     att = z / z.sum(1, keepdims=True)
-    return amap, att.reshape(s.shape), (att * amap.reshape(len(s), -1)).sum(1)
+    return amap, att.reshape(s.shape), (att * pooled.reshape(len(s), -1)).sum(1)
 
 
 def smooth_scores(scores, window):

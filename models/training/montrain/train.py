@@ -44,8 +44,12 @@ def parse(argv=None):
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--features", default=DEFAULT_FEATURES, help="raw feature channels exported, from "
                    + ",".join(net.RAW_NAMES))
-    p.add_argument("--eps", type=float, default=8.0, help="variance floor added in the graph")
-    p.add_argument("--beta", type=float, default=2.0, help="attention softmax temperature on the cell z-score")
+    p.add_argument("--eps", type=float, default=64.0, help="variance floor added in the graph (v8: 64; v2-v7: 8)")
+    p.add_argument("--beta", type=float, default=8.0, help="attention softmax temperature on the cell z-score "
+                   "(v8: 8; v2-v7: 2)")
+    p.add_argument("--score-eps", type=float, default=8.0, help="the frame score pools its own sigmoid of s, fitted "
+                   "by the calibration rule on the distance at this floor (v8: 8, i.e. v7's constants on v8's distance); "
+                   "0 = the score pools anomaly_map itself (v1-v7)")
     p.add_argument("--two-sided", action="store_true", help="count deviations below the mean on every channel")
     p.add_argument("--grad-loss", type=float, default=0.0, help="weight of a gradient-difference loss (L1 between the "
                    "image gradients' magnitudes of prediction and frame, Frame-Pred's Lgd) beside the MSE; 0 = v5")
@@ -55,7 +59,7 @@ def parse(argv=None):
                    "trained with 1; another count gives other float rounding, so other weights; v2-v6: 2)")
     p.add_argument("--no-export", action="store_true")
     p.add_argument("--pred", default="", help="reuse a trained predictor state (skip training; for re-calibration)")
-    p.add_argument("--version", default="7")
+    p.add_argument("--version", default="8")
     p.add_argument("--model-name", default="monitoring-ped2-predcell", help="metadata model_name")
     p.add_argument("--score-window", type=int, default=5, help="frame score = causal mean of the model's score "
                    "over this many analysed frames (metadata score_window; applied by the daemon and eval)")
@@ -181,25 +185,36 @@ def main(argv=None):
     model.beta.fill_(args.beta)
     stdz = lambda f: (f[:, sel] - g_mean[None, :, None, None]) / g_std[None, :, None, None]
     mean, var = scoring.welford_profile([stdz(raw[c]) for c in prof_names])
-    dist = lambda f: net.distances_np(stdz(f), mean, var, args.eps, osv)
+    dist = lambda f, eps=args.eps: net.distances_np(stdz(f), mean, var, eps, osv)
 
     report = {"features": names, "onesided": osv.tolist(), "eps": args.eps, "beta": args.beta,
-              "calibration_profile_clips": prof_names, "calibration_clips": cal_names}
+              "score_eps": args.score_eps, "calibration_profile_clips": prof_names, "calibration_clips": cal_names}
+
+    def fit_sigmoid(eps):
+        """The calibration rule on the distance at floor eps: b = the 99.9th percentile of s over the calibration
+        clips' normal cells (1 unseen normal cell in 1000 above 0.5); a puts the 99th percentile of the synthetic
+        anomalies' frame-max s at sigmoid(+6) (no saturation below it)."""
+        cells = np.concatenate([dist(raw[c], eps) for c in cal_names])
+        q = {p: float(np.quantile(cells, p)) for p in (0.5, 0.99, 0.999)}
+        syn_max = np.concatenate([dist(f, eps).reshape(len(m), -1).max(1)[m] for k, (f, m, _) in syn.items()
+                                  if not k.endswith("farfast")])
+        b = q[0.999]
+        return 6.0 / max(float(np.quantile(syn_max, 0.99)) - b, 1e-3), b, q, syn_max
+
+    a, b, q, syn_max = fit_sigmoid(args.eps)            # anomaly_map
+    if args.score_eps:                                  # v8: the frame score's own constants
+        sa, sb, _, _ = fit_sigmoid(args.score_eps)
+        model.score_ab = (float(np.float32(sa)), float(np.float32(sb)))
+        report.update(score_a=model.score_ab[0], score_b=model.score_ab[1])
     s_norm = {c: dist(raw[c]) for c in cal_names}
-    cells = np.concatenate(list(s_norm.values()))
-    q = {p: float(np.quantile(cells, p)) for p in (0.5, 0.99, 0.999)}
     s_syn = {k: dist(f) for k, (f, _, _) in syn.items()}
-    syn_max = np.concatenate([s_syn[k].reshape(len(m), -1).max(1)[m] for k, (_, m, _) in syn.items()
-                              if not k.endswith("farfast")])
-    b = q[0.999]                                         # 1 normal unseen cell in 1000 is above 0.5
-    a = 6.0 / max(float(np.quantile(syn_max, 0.99)) - b, 1e-3)   # no saturation below the 99th pct
     model.cal_a.fill_(a)
     model.cal_b.fill_(b)
     report.update(cell_quantiles=q, synthetic_frame_max_s_q50_q99=[float(np.quantile(syn_max, 0.5)),
                   float(np.quantile(syn_max, 0.99))], cal_a=a, cal_b=b)
-    normal = np.concatenate([scoring.score_np(s, a, b, args.beta)[2] for s in s_norm.values()])
+    normal = np.concatenate([scoring.score_np(s, a, b, args.beta, model.score_ab)[2] for s in s_norm.values()])
     # the frame score the daemon reports: the model's score averaged over --score-window frames of each clip
-    fscore = lambda s: scoring.smooth_scores(scoring.score_np(s, a, b, args.beta)[2], args.score_window)
+    fscore = lambda s: scoring.smooth_scores(scoring.score_np(s, a, b, args.beta, model.score_ab)[2], args.score_window)
     normal_fs = np.concatenate([fscore(s) for s in s_norm.values()])
     for kind in ("fast", "foreign", "farfast"):
         pos, pos_fs, hits = [], [], []
@@ -207,7 +222,7 @@ def main(argv=None):
             if k.split("_")[1] != kind:
                 continue
             s = s_syn[k]
-            pos.append(scoring.score_np(s, a, b, args.beta)[2][m])
+            pos.append(scoring.score_np(s, a, b, args.beta, model.score_ab)[2][m])
             pos_fs.append(fscore(s)[m])
             hits += [scoring.top_cell_hit(s[t], bx[t]) for t in np.where(m)[0]]
         pos, pos_fs = np.concatenate(pos), np.concatenate(pos_fs)

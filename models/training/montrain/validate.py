@@ -19,7 +19,8 @@ The scenes are montrain.scenes' output: DIR/train/<scene>/<clip>/NNN.jpg (normal
    share: normal test frames (after each clip's first T-1) whose max map cell reaches the threshold the daemon
    derives on the train footage (5 contiguous folds, each scored against a profile of the other four; the largest
    fold's upper tail point for rate 0.001, empirical or exponential fit of the top 5 %, ProfileBuilder.Calibrate).
-The committed cal_a / cal_b are kept for every candidate (a new channel set would be re-exported by montrain.train).
+The committed model's sigmoid constants are kept for every candidate: the map's cal_a / cal_b, and the constants its
+score pools (score_a / score_b from v8; a new channel set would be re-exported by montrain.train).
 Candidates: stage 1 = channel sets x standardisation x floors (window 5, beta 2); stage 2 = window x beta around
 v7 and stage 1's best; stage 3 = floor x beta jointly. Output: one table per scene, a summary (candidate x scene),
 the best heads, and DIR_CACHE/results_<scenes folder>.json.
@@ -173,7 +174,8 @@ def sigmoid32(x):
 
 
 def window_scores(s, a, b, beta):
-    """The graph's `score` per window from s [N, h, w]: sum over cells of softmax(beta*s) * sigmoid(a*(s - b))."""
+    """The graph's `score` per window from s [N, h, w]: sum over cells of softmax(beta*s) * sigmoid(a*(s - b)), (a, b)
+    the constants the score pools (the map's for v1-v7, score_a / score_b from v8)."""
     flat = s.reshape(len(s), -1)
     amap = sigmoid32(F32(a) * (flat - F32(b)))
     e = np.exp(F32(beta) * (flat - flat.max(1, keepdims=True)))
@@ -249,8 +251,10 @@ class Head:
         return max(at)
 
 
-def evaluate(sc, cands, cal_a, cal_b):
-    """{candidate: metrics} for one scene; the distances are computed once per (channels, mode, eps)."""
+def evaluate(sc, cands, cal_a, cal_b, score_ab=None):
+    """{candidate: metrics} for one scene; the distances are computed once per (channels, mode, eps). The map uses
+    (cal_a, cal_b), the score pools sigmoid(score_ab) (None: the map's constants, as v1-v7)."""
+    pa, pb = score_ab or (cal_a, cal_b)
     res, groups = {}, {}
     for c in cands:
         groups.setdefault((c.chans, c.mode, c.eps), []).append(c)
@@ -268,7 +272,7 @@ def evaluate(sc, cands, cal_a, cal_b):
         raw = {}
         for c in members:
             if c.beta not in raw:
-                raw[c.beta] = window_scores(s, cal_a, cal_b, c.beta)
+                raw[c.beta] = window_scores(s, pa, pb, c.beta)
             fs = smooth(raw[c.beta], sc.bounds, c.window)
             kinds = {}
             for k in sc.kinds:
@@ -300,7 +304,7 @@ def check_head(model, sc, raw_test, cal):
             start = sc.bounds[sorted(raw_test).index(c)][0]
             mine = sc.test[start:start + n][:, head.idx]
             dfeat = max(dfeat, float(np.abs(f.numpy() - mine).max()))
-            ours = window_scores(head.distances(mine, m, v), cal["cal_a"], cal["cal_b"], cal["beta"])
+            ours = window_scores(head.distances(mine, m, v), *score_constants(cal), cal["beta"])
             dscore = max(dscore, float(np.abs(scoring.smooth_scores(score.numpy(), 5) - scoring.smooth_scores(ours, 5)).max()))
     print(f"{sc.name}: head check (v7 channels, eps {eps:g}, global and camera, {len(clips)} clips x 24 windows): "
           f"max |features - torch| {dfeat:.2e}, max |frame score - torch| {dscore:.2e}")
@@ -309,6 +313,11 @@ def check_head(model, sc, raw_test, cal):
 SETS = {"v7": V7, "v7+int": V7 + ("int",), "v7+grad": V7 + ("grad",), "v7+int+grad": V7 + ("int", "grad"),
         "v7+mot1_max3": V7 + ("mot1_max3",), "v7+mot4": V7 + ("mot4",), "v7+mot1": V7 + ("mot1",),
         "v7+int+mot4": V7 + ("int", "mot4"), "v7+int+grad+mot4": V7 + ("int", "grad", "mot4")}
+
+
+def score_constants(cal):
+    """(a, b) of the sigmoid the model's score pools: score_a / score_b (v8), else the map's cal_a / cal_b."""
+    return cal.get("score_a", cal["cal_a"]), cal.get("score_b", cal["cal_b"])
 
 
 def label(c):
@@ -395,7 +404,7 @@ def main():
         check_head(model, sc, raws[n]["test"], cal)
     t0 = time.time()
     main_grid = grid_main()
-    res = {n: evaluate(sc, main_grid, cal["cal_a"], cal["cal_b"]) for n, sc in scenes.items()}
+    res = {n: evaluate(sc, main_grid, cal["cal_a"], cal["cal_b"], score_constants(cal)) for n, sc in scenes.items()}
     mean_auc = lambda c: np.mean([res[n][c]["micro"] for n in names])
     best = [max(main_grid, key=lambda c: res[n][c]["micro"]) for n in names]   # each scene's best, then the
     for c in sorted(main_grid, key=mean_auc, reverse=True):                     # best by mean of 2 more sets
@@ -406,7 +415,7 @@ def main():
         if c not in main_grid and c not in extra:
             extra.append(c)
     for n, sc in scenes.items():
-        res[n].update(evaluate(sc, extra, cal["cal_a"], cal["cal_b"]))
+        res[n].update(evaluate(sc, extra, cal["cal_a"], cal["cal_b"], score_constants(cal)))
     print(f"\nevaluated {len(main_grid) + len(extra)} candidates x {len(names)} scenes in {time.time() - t0:.0f}s")
     for n in names:
         print_scene(n, res[n], scenes[n].kinds)

@@ -42,8 +42,10 @@ class TinyTrainingTests(unittest.TestCase):
         self.assertEqual(t["score"].shape, (2,))
         np.testing.assert_allclose(t["attention"].reshape(2, -1).sum(1), 1.0, atol=1e-5)
         self.assertTrue(np.all((t["anomaly_map"] >= 0) & (t["anomaly_map"] <= 1)))
-        for k in ("cal_a", "cal_b"):
+        for k in ("cal_a", "cal_b", "score_a", "score_b"):
             self.assertTrue(np.isfinite(r["report"][k]) and r["report"][k] > 0, k)
+        # v8: the score pools its own sigmoid, written to the metadata and read back by load_onnx_into_torch
+        self.assertEqual((cal["score_a"], cal["score_b"]), (r["report"]["score_a"], r["report"]["score_b"]))
         self.assertLess(r["seconds"], 60)
 
     def test_tiny_training_on_synthetic_frames_exports_a_contract_model(self):

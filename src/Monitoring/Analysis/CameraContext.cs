@@ -23,6 +23,8 @@ internal sealed class CameraContext
         var cam = source.Options;
         _profilePath = string.IsNullOrWhiteSpace(cam.Profile) ? null : options.ResolvePath(cam.Profile);
         _learnFrames = cam.AutoLearnFrames;
+        if (_profilePath is not null && _learnFrames > 0 && File.Exists(_profilePath))
+            SetAsideIfForeign(cam.Id, _profilePath, model, log);   // then learned again below, like a missing profile
         if (_profilePath is not null && File.Exists(_profilePath))
         {
             Profile = NormalityProfile.Load(_profilePath);
@@ -53,6 +55,26 @@ internal sealed class CameraContext
         {
             throw new ProfileException($"Camera '{cam.Id}': profile '{_profilePath}' does not exist; run `monitoring learn --camera {cam.Id}` or set autoLearnFrames.");
         }
+    }
+
+    /// <summary>
+    /// A camera that learns by itself (autoLearnFrames) and finds a profile learned with another model (after a model
+    /// upgrade) learns again instead of refusing to start: the old profile is renamed, never deleted, to
+    /// <c>PROFILE.model-SHA12.bak</c> (the model it was learned with), so a downgrade can put it back. A profile that
+    /// cannot be read is left for the load below to report.
+    /// </summary>
+    private static void SetAsideIfForeign(string cameraId, string path, AnomalyModel model, ILogger log)
+    {
+        NormalityProfile old;
+        try { old = NormalityProfile.Load(path); }
+        catch (ProfileException) { return; }
+        if (string.Equals(old.ModelSha256, model.Sha256, StringComparison.OrdinalIgnoreCase)) return;
+        var kept = $"{path}.model-{old.ModelSha256[..Math.Min(12, old.ModelSha256.Length)]}.bak";
+        for (var i = 2; File.Exists(kept); i++)
+            kept = $"{path}.model-{old.ModelSha256[..Math.Min(12, old.ModelSha256.Length)]}-{i}.bak";
+        File.Move(path, kept);
+        log.LogWarning("Camera {Camera}: profile {Path} was learned with model {Old}, the configured model is {New}: kept it as {Kept} and learning the scene again (autoLearnFrames)",
+            cameraId, path, old.ModelVersion, model.Version, kept);
     }
 
     public CameraSource Source { get; }

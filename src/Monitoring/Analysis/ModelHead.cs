@@ -15,13 +15,13 @@ public sealed class ModelHead
     private readonly float[] _weight;
     private readonly float _weightSum;
 
-    private ModelHead(int d, float[] oneSided, float[]? weight, float eps, float a, float b, float beta)
+    private ModelHead(int d, float[] oneSided, float[]? weight, float eps, float a, float b, float beta, float scoreA, float scoreB)
     {
         D = d;
         _oneSided = oneSided;
         _weight = weight ?? Enumerable.Repeat(1f, d).ToArray();
         _weightSum = _weight.Sum();
-        Eps = eps; A = a; B = b; Beta = beta;
+        Eps = eps; A = a; B = b; Beta = beta; ScoreA = scoreA; ScoreB = scoreB;
     }
 
     public int D { get; }
@@ -32,6 +32,13 @@ public sealed class ModelHead
     public float B { get; }
     /// <summary>attention = softmax(Beta · s) over the cells.</summary>
     public float Beta { get; }
+    /// <summary>
+    /// score = Σ attention · sigmoid(ScoreA · (s − ScoreB)): from v8 the score pools its own sigmoid of s (metadata
+    /// <c>score_a</c> / <c>score_b</c>, decision 0019); for v1–v7 these equal <see cref="A"/> / <see cref="B"/>, so the
+    /// score pools <c>anomaly_map</c> itself.
+    /// </summary>
+    public float ScoreA { get; }
+    public float ScoreB { get; }
 
     /// <summary>The head of a model whose metadata has <c>calibration</c>; null when the model does not describe its head.</summary>
     public static ModelHead? FromMetadata(IReadOnlyDictionary<string, string> metadata, int d, string path)
@@ -48,7 +55,9 @@ public sealed class ModelHead
             if (oneSided.Length != d || weight is { } w && (w.Length != d || w.Sum() <= 0))
                 throw new ModelContractException(
                     $"model '{path}': metadata calibration has {oneSided.Length} onesided / {weight?.Length} weights values for {d} feature channels; re-export the model (models/training/montrain/export.py)");
-            return new ModelHead(d, oneSided, weight, F("eps"), F("cal_a"), F("cal_b"), F("beta"));
+            float a = F("cal_a"), b = F("cal_b");
+            var separate = root.TryGetProperty("score_a", out _);
+            return new ModelHead(d, oneSided, weight, F("eps"), a, b, F("beta"), separate ? F("score_a") : a, separate ? F("score_b") : b);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -87,7 +96,10 @@ public sealed class ModelHead
     /// <summary>The <c>s</c> at which the map reaches <paramref name="p"/> (the inverse of <see cref="Map"/>).</summary>
     public float DistanceAt(float p) => B + MathF.Log(p / (1f - p)) / A;
 
-    /// <summary>The graph's <c>score</c>: the attention-weighted (softmax of Beta·s) mean of the map.</summary>
+    /// <summary>The sigmoid the score pools (<see cref="ScoreA"/>, <see cref="ScoreB"/>): the map itself for v1–v7.</summary>
+    public float Pooled(float s) => 1f / (1f + MathF.Exp(-ScoreA * (s - ScoreB)));
+
+    /// <summary>The graph's <c>score</c>: the attention-weighted (softmax of Beta·s) mean of <see cref="Pooled"/>.</summary>
     public float Score(ReadOnlySpan<float> s)
     {
         var max = float.NegativeInfinity;
@@ -97,11 +109,12 @@ public sealed class ModelHead
         {
             var e = Math.Exp(Beta * (v - max));
             z += e;
-            sum += e * Map(v);
+            sum += e * Pooled(v);
         }
         return (float)(sum / z);
     }
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"eps {Eps}, a {A}, b {B}, beta {Beta}");
+        string.Create(CultureInfo.InvariantCulture, $"eps {Eps}, a {A}, b {B}, beta {Beta}") +
+        (ScoreA != A || ScoreB != B ? string.Create(CultureInfo.InvariantCulture, $", score a {ScoreA}, b {ScoreB}") : "");
 }

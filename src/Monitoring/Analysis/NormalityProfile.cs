@@ -60,7 +60,7 @@ public sealed partial class NormalityProfile
             throw new ProfileException(
                 $"Profile '{profilePath}' was learned with model {ModelVersion} (sha256 {ModelSha256[..12]}…), " +
                 $"but the configured model is {model.Version} (sha256 {model.Sha256[..12]}…). " +
-                $"Learn it again: monitoring learn --camera {CameraId} --config CONFIG (or delete it and set autoLearnFrames).");
+                $"Learn it again: monitoring learn --camera {CameraId} --config CONFIG (or set the camera's autoLearnFrames: it then learns again by itself and keeps this file as '{profilePath}.model-{ModelSha256[..Math.Min(12, ModelSha256.Length)]}.bak').");
         if (D != model.D || CellsH != model.CellsH || CellsW != model.CellsW || Mean.Length != model.ProfileLength || Var.Length != model.ProfileLength
             || Calibration.FeatureScale.Length != model.D)
             throw new ProfileException($"Profile '{profilePath}' has shape [{D},{CellsH},{CellsW}], the model wants [{model.D},{model.CellsH},{model.CellsW}]; learn it again.");

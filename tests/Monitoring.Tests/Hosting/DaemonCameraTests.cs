@@ -203,6 +203,42 @@ public sealed class DaemonCameraTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_camera_that_learns_by_itself_learns_again_after_a_model_upgrade_and_keeps_the_old_profile()
+    {
+        // After a model upgrade (v7 -> v8) every profile is bound to the old model's hash. A camera with autoLearnFrames
+        // learns again instead of refusing to start; the old profile is renamed, not lost.
+        using var dir = new TempDir();
+        var config = new DaemonConfig(dir.Path);
+        config.AddCamera("door", TestClips.VTest(5), analysisFps: 5, autoLearnFrames: 10);
+        var profile = config.ProfilePath("door");
+        Directory.CreateDirectory(Path.GetDirectoryName(profile)!);
+        string sha;
+        using (var model = Monitoring.Analysis.AnomalyModel.Load(Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx"), Monitoring.Inference.OnnxSessionOptions.Cpu))
+        {
+            sha = model.Sha256;
+            new Monitoring.Analysis.NormalityProfile
+            {
+                CameraId = "door", ModelSha256 = new string('a', 64), ModelVersion = "monitoring-ped2-predcell-7-aaaaaaaaaaaa",
+                D = model.D, CellsH = model.CellsH, CellsW = model.CellsW, Frames = 300, CreatedUtc = DateTimeOffset.UtcNow,
+                Source = "old footage", Mean = new float[model.ProfileLength], Var = new float[model.ProfileLength],
+                Calibration = new Monitoring.Analysis.ProfileCalibration
+                {
+                    FeatureScale = Enumerable.Repeat(1f, model.D).ToArray(), VarianceEps = 8, TargetFalseAlarmRate = 0.001,
+                    MapThreshold = 0.9f, Frames = 300, HeldOut = true, AlertingFrameRate = 0, ScoreQuantiles = [], ScoreTailMean = 0,
+                },
+            }.Save(profile);
+        }
+
+        var (code, text) = await DaemonProcess.RunToExitAsync(["run", "--config", config.Write()], TimeSpan.FromSeconds(90), echo: output.WriteLine);
+        Assert.Equal(0, code);
+        var kept = profile + ".model-aaaaaaaaaaaa.bak";
+        Assert.Equal(new string('a', 64), Monitoring.Analysis.NormalityProfile.Load(kept).ModelSha256);
+        Assert.Equal(sha, Monitoring.Analysis.NormalityProfile.Load(profile).ModelSha256);
+        Assert.Contains(text.Split('\n'), l => l.Contains("was learned with model monitoring-ped2-predcell-7-aaaaaaaaaaaa", StringComparison.Ordinal)
+                                                && l.Contains(kept, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Four_cameras_share_model_batches()
     {
         using var dir = new TempDir();
