@@ -67,7 +67,8 @@ def export(model, out_dir, model_name, version, description, atol=1e-4, score_wi
             "onesided": [float(v) for v in model.onesided],
             "eps": float(model.eps), "cal_a": float(model.cal_a), "cal_b": float(model.cal_b),
             "beta": float(model.beta),
-            **({} if model.score_ab is None else {"score_a": float(model.score_ab[0]), "score_b": float(model.score_ab[1])})}),
+            **({} if model.score_ab is None else {"score_a": float(model.score_ab[0]), "score_b": float(model.score_ab[1])}),
+            **({} if model.default_threshold is None else {"default_threshold": float(model.default_threshold)})}),
     }
     del m.metadata_props[:]
     for k, v in meta.items():
@@ -121,6 +122,7 @@ def load_onnx_into_torch(onnx_path):
     for k in ("eps", "cal_a", "cal_b", "beta"):
         sd[k] = torch.tensor(cal[k], dtype=torch.float32)
     model.load_state_dict(sd)
+    model.default_threshold = cal.get("default_threshold")
     if "score_a" in cal:
         model.score_ab = (float(np.float32(cal["score_a"])), float(np.float32(cal["score_b"])))
     return model.eval(), meta

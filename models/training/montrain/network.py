@@ -115,6 +115,9 @@ class AnomalyModel(nn.Module):
         # v8: the frame score pools its own sigmoid of s, (a, b) = score_ab, while anomaly_map keeps cal_a / cal_b;
         # None (v1-v7) = the score pools anomaly_map itself (and the graph is byte-identical to theirs)
         self.score_ab = None
+        # v8: the region threshold the daemon falls back to when a camera learned too little to derive its own
+        # (metadata calibration.default_threshold); None (v1-v7) = the daemon's 0.9
+        self.default_threshold = None
 
     @property
     def dim(self):

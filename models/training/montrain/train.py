@@ -50,6 +50,9 @@ def parse(argv=None):
     p.add_argument("--score-eps", type=float, default=8.0, help="the frame score pools its own sigmoid of s, fitted "
                    "by the calibration rule on the distance at this floor (v8: 8, i.e. v7's constants on v8's distance); "
                    "0 = the score pools anomaly_map itself (v1-v7)")
+    p.add_argument("--default-threshold", type=float, default=0.95, help="region threshold the daemon falls back to "
+                   "for a camera that learned too few frames to derive its own (metadata calibration.default_threshold; "
+                   "v8: 0.95, from decision 0006's command; 0 = none written, the daemon's 0.9 as for v1-v7)")
     p.add_argument("--two-sided", action="store_true", help="count deviations below the mean on every channel")
     p.add_argument("--grad-loss", type=float, default=0.0, help="weight of a gradient-difference loss (L1 between the "
                    "image gradients' magnitudes of prediction and frame, Frame-Pred's Lgd) beside the MSE; 0 = v5")
@@ -208,6 +211,8 @@ def main(argv=None):
         report.update(score_a=model.score_ab[0], score_b=model.score_ab[1])
     s_norm = {c: dist(raw[c]) for c in cal_names}
     s_syn = {k: dist(f) for k, (f, _, _) in syn.items()}
+    model.default_threshold = args.default_threshold or None
+    report["default_threshold"] = model.default_threshold
     model.cal_a.fill_(a)
     model.cal_b.fill_(b)
     report.update(cell_quantiles=q, synthetic_frame_max_s_q50_q99=[float(np.quantile(syn_max, 0.5)),

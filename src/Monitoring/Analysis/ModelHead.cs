@@ -15,8 +15,9 @@ public sealed class ModelHead
     private readonly float[] _weight;
     private readonly float _weightSum;
 
-    private ModelHead(int d, float[] oneSided, float[]? weight, float eps, float a, float b, float beta, float scoreA, float scoreB)
+    private ModelHead(int d, float[] oneSided, float[]? weight, float eps, float a, float b, float beta, float scoreA, float scoreB, float defaultThreshold)
     {
+        DefaultThreshold = defaultThreshold;
         D = d;
         _oneSided = oneSided;
         _weight = weight ?? Enumerable.Repeat(1f, d).ToArray();
@@ -39,6 +40,12 @@ public sealed class ModelHead
     /// </summary>
     public float ScoreA { get; }
     public float ScoreB { get; }
+    /// <summary>
+    /// The region threshold for a camera that learned too few frames to derive its own (metadata
+    /// <c>default_threshold</c>, from v8: 0.95, decision 0006); <see cref="ProfileCalibration.FallbackThreshold"/> (0.9)
+    /// for models that do not name one.
+    /// </summary>
+    public float DefaultThreshold { get; }
 
     /// <summary>The head of a model whose metadata has <c>calibration</c>; null when the model does not describe its head.</summary>
     public static ModelHead? FromMetadata(IReadOnlyDictionary<string, string> metadata, int d, string path)
@@ -57,7 +64,11 @@ public sealed class ModelHead
                     $"model '{path}': metadata calibration has {oneSided.Length} onesided / {weight?.Length} weights values for {d} feature channels; re-export the model (models/training/montrain/export.py)");
             float a = F("cal_a"), b = F("cal_b");
             var separate = root.TryGetProperty("score_a", out _);
-            return new ModelHead(d, oneSided, weight, F("eps"), a, b, F("beta"), separate ? F("score_a") : a, separate ? F("score_b") : b);
+            var fallback = root.TryGetProperty("default_threshold", out _) ? F("default_threshold") : ProfileCalibration.FallbackThreshold;
+            if (!(fallback is > 0 and <= 1))
+                throw new ModelContractException(
+                    string.Create(CultureInfo.InvariantCulture, $"model '{path}': metadata calibration default_threshold is {fallback}, expected a map value in (0, 1]; re-export the model (models/training/montrain/export.py)"));
+            return new ModelHead(d, oneSided, weight, F("eps"), a, b, F("beta"), separate ? F("score_a") : a, separate ? F("score_b") : b, fallback);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

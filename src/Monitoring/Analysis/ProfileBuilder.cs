@@ -193,7 +193,7 @@ public sealed class ProfileBuilder
         }
         else
         {
-            threshold = ProfileCalibration.FallbackThreshold;
+            threshold = head.DefaultThreshold;
             alerting = peaks.Count == 0 ? double.NaN : peaks.Count(p => head.Map(p) >= threshold) / (double)peaks.Count;
         }
         var (quantiles, tailMean) = Quantiles(scores);

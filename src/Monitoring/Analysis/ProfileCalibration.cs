@@ -22,9 +22,9 @@ namespace Monitoring.Analysis;
 /// </summary>
 public sealed record ProfileCalibration
 {
-    /// <summary>Learned frames below which the calibration cannot hold footage out: the threshold falls back to <see cref="FallbackThreshold"/>.</summary>
+    /// <summary>Learned frames below which the calibration cannot hold footage out: the threshold falls back to the model's default (<see cref="ModelHead.DefaultThreshold"/>).</summary>
     public const int MinHeldOutFrames = 250;
-    /// <summary>The region threshold used when the camera's footage was too short to derive one (the model's default).</summary>
+    /// <summary>The region threshold used when the camera's footage was too short to derive one, for models whose metadata names none (v1–v7; decision 0006).</summary>
     public const float FallbackThreshold = 0.9f;
     /// <summary>The share of the highest values the exponential tail is fitted to.</summary>
     public const double TailShare = 0.05;

@@ -18,6 +18,7 @@ public class ModelHeadTests
         var weights = s.Select(v => Math.Exp(2.0 * v)).ToArray();
         var expected = s.Select((v, i) => weights[i] * head.Map(v)).Sum() / weights.Sum();
         Assert.Equal(expected, head.Score(s), 5);
+        Assert.Equal(ProfileCalibration.FallbackThreshold, head.DefaultThreshold);
     }
 
     [Fact]
@@ -37,5 +38,14 @@ public class ModelHeadTests
         Assert.Equal(pooled, head.Score(s), 5);
         Assert.NotEqual(ofMap, head.Score(s), 2);
         Assert.Contains("score a 3", head.ToString());
+    }
+
+    [Fact]
+    public void The_fallback_threshold_comes_from_the_metadata_and_a_value_outside_the_map_is_refused()
+    {
+        Assert.Equal(0.95f, Head("""{ "eps": 64.0, "cal_a": 7.5, "cal_b": 0.6, "beta": 8.0, "default_threshold": 0.95 }""").DefaultThreshold);
+        var e = Assert.Throws<ModelContractException>(() => Head("""{ "eps": 64.0, "cal_a": 7.5, "cal_b": 0.6, "beta": 8.0, "default_threshold": 1.5 }"""));
+        Assert.Contains("default_threshold is 1.5", e.Message);
+        Assert.Contains("re-export", e.Message);
     }
 }

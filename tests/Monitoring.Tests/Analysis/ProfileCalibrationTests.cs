@@ -71,7 +71,8 @@ public sealed class ProfileCalibrationTests
         for (var f = 0; f < 40; f++) builder.Add(Enumerable.Range(0, model.ProfileLength).Select(_ => (float)Gaussian(rng)).ToArray());
         var cal = builder.Build("cam", model, "synthetic").Calibration;
         Assert.False(cal.HeldOut);
-        Assert.Equal(ProfileCalibration.FallbackThreshold, cal.MapThreshold);
+        // the model's own default (metadata default_threshold; v8: 0.95), not the 0.9 of models that name none
+        Assert.Equal(model.Head!.DefaultThreshold, cal.MapThreshold);
         Assert.Contains($"needs {ProfileCalibration.MinHeldOutFrames}", cal.Describe());
     }
 

@@ -170,7 +170,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         // 120 frames are too few to hold footage out: the calibration says so and keeps the default threshold.
         Assert.Equal(loaded.D, profile.Calibration.FeatureScale.Length);
         Assert.False(profile.Calibration.HeldOut);
-        Assert.Equal(Monitoring.Analysis.ProfileCalibration.FallbackThreshold, profile.Calibration.MapThreshold);
+        Assert.Equal(loaded.Head!.DefaultThreshold, profile.Calibration.MapThreshold);
 
         // A profile learned with another model (another hash) is refused, naming the fix.
         var foreign = new NormalityProfile
