@@ -185,16 +185,23 @@ public sealed class DaemonCameraTests(ITestOutputHelper output)
         Assert.DoesNotContain(daemon.Lines, l => l.Contains("secretpw", StringComparison.Ordinal));
     }
 
+    /// <summary>A camera "door" over a short clip, with its profile's folder made (the profile itself not written).</summary>
+    private static (DaemonConfig Config, string Profile) DoorCamera(TempDir dir, int autoLearnFrames)
+    {
+        var config = new DaemonConfig(dir.Path);
+        config.AddCamera("door", TestClips.VTest(5), analysisFps: 5, autoLearnFrames: autoLearnFrames);
+        var profile = config.ProfilePath("door");
+        Directory.CreateDirectory(Path.GetDirectoryName(profile)!);
+        return (config, profile);
+    }
+
     [Fact]
     public async Task A_pipeline_that_cannot_start_exits_1_and_names_the_cause()
     {
         // A profile the analyser refuses (here unreadable; after a model upgrade: learned with the old model) stops
         // the host. Before, `run` still exited 0, so a supervisor saw a clean stop of a daemon that never ran.
         using var dir = new TempDir();
-        var config = new DaemonConfig(dir.Path);
-        config.AddCamera("door", TestClips.VTest(5), analysisFps: 5, autoLearnFrames: 0);
-        var profile = config.ProfilePath("door");
-        Directory.CreateDirectory(Path.GetDirectoryName(profile)!);
+        var (config, profile) = DoorCamera(dir, autoLearnFrames: 0);
         File.WriteAllText(profile, "{ not json");
 
         var (code, text) = await DaemonProcess.RunToExitAsync(["run", "--config", config.Write()], TimeSpan.FromSeconds(60), echo: output.WriteLine);
@@ -208,10 +215,7 @@ public sealed class DaemonCameraTests(ITestOutputHelper output)
         // After a model upgrade (v7 -> v8) every profile is bound to the old model's hash. A camera with autoLearnFrames
         // learns again instead of refusing to start; the old profile is renamed, not lost.
         using var dir = new TempDir();
-        var config = new DaemonConfig(dir.Path);
-        config.AddCamera("door", TestClips.VTest(5), analysisFps: 5, autoLearnFrames: 10);
-        var profile = config.ProfilePath("door");
-        Directory.CreateDirectory(Path.GetDirectoryName(profile)!);
+        var (config, profile) = DoorCamera(dir, autoLearnFrames: 10);
         string sha;
         using (var model = Monitoring.Analysis.AnomalyModel.Load(Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx"), Monitoring.Inference.OnnxSessionOptions.Cpu))
         {
