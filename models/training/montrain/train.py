@@ -193,24 +193,25 @@ def main(argv=None):
     report = {"features": names, "onesided": osv.tolist(), "eps": args.eps, "beta": args.beta,
               "score_eps": args.score_eps, "calibration_profile_clips": prof_names, "calibration_clips": cal_names}
 
-    def fit_sigmoid(eps):
-        """The calibration rule on the distance at floor eps: b = the 99.9th percentile of s over the calibration
+    def fit_sigmoid(s_cal, s_anom):
+        """The calibration rule on per-cell distances (one floor): b = the 99.9th percentile of s over the calibration
         clips' normal cells (1 unseen normal cell in 1000 above 0.5); a puts the 99th percentile of the synthetic
         anomalies' frame-max s at sigmoid(+6) (no saturation below it)."""
-        cells = np.concatenate([dist(raw[c], eps) for c in cal_names])
+        cells = np.concatenate([s_cal[c] for c in cal_names])
         q = {p: float(np.quantile(cells, p)) for p in (0.5, 0.99, 0.999)}
-        syn_max = np.concatenate([dist(f, eps).reshape(len(m), -1).max(1)[m] for k, (f, m, _) in syn.items()
+        syn_max = np.concatenate([s_anom[k].reshape(len(m), -1).max(1)[m] for k, (_, m, _) in syn.items()
                                   if not k.endswith("farfast")])
         b = q[0.999]
         return 6.0 / max(float(np.quantile(syn_max, 0.99)) - b, 1e-3), b, q, syn_max
 
-    a, b, q, syn_max = fit_sigmoid(args.eps)            # anomaly_map
-    if args.score_eps:                                  # v8: the frame score's own constants
-        sa, sb, _, _ = fit_sigmoid(args.score_eps)
-        model.score_ab = (float(np.float32(sa)), float(np.float32(sb)))
-        report.update(score_a=model.score_ab[0], score_b=model.score_ab[1])
     s_norm = {c: dist(raw[c]) for c in cal_names}
     s_syn = {k: dist(f) for k, (f, _, _) in syn.items()}
+    a, b, q, syn_max = fit_sigmoid(s_norm, s_syn)       # anomaly_map, on the graph's own distance
+    if args.score_eps:                                  # v8: the frame score's own constants, on the distance at --score-eps
+        sa, sb, _, _ = fit_sigmoid({c: dist(raw[c], args.score_eps) for c in cal_names},
+                                   {k: dist(f, args.score_eps) for k, (f, _, _) in syn.items()})
+        model.score_ab = (float(np.float32(sa)), float(np.float32(sb)))
+        report.update(score_a=model.score_ab[0], score_b=model.score_ab[1])
     model.default_threshold = args.default_threshold or None
     report["default_threshold"] = model.default_threshold
     model.cal_a.fill_(a)

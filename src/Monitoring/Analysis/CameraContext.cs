@@ -23,12 +23,13 @@ internal sealed class CameraContext
         var cam = source.Options;
         _profilePath = string.IsNullOrWhiteSpace(cam.Profile) ? null : options.ResolvePath(cam.Profile);
         _learnFrames = cam.AutoLearnFrames;
-        if (_profilePath is not null && _learnFrames > 0 && File.Exists(_profilePath))
-            SetAsideIfForeign(cam.Id, _profilePath, model, log);   // then learned again below, like a missing profile
-        if (_profilePath is not null && File.Exists(_profilePath))
+        var existing = _profilePath is not null && File.Exists(_profilePath) ? NormalityProfile.Load(_profilePath) : null;
+        if (existing is not null && _learnFrames > 0 && !existing.LearnedWith(model))
+            existing = SetAside(cam.Id, _profilePath!, existing, model, log);   // then learned again below, like a missing profile
+        if (existing is not null)
         {
-            Profile = NormalityProfile.Load(_profilePath);
-            Profile.EnsureMatches(model, _profilePath);
+            Profile = existing;
+            Profile.EnsureMatches(model, _profilePath!);
             Window = model.CreateWindow(Profile.FrameStride);
             Smoother = model.CreateScoreSmoother(Profile.FrameStride);
             log.LogInformation("Camera {Camera}: profile {Profile} ({Frames} frames learned, frame stride {Stride}); {Calibration}", cam.Id, Profile.Version,
@@ -60,21 +61,18 @@ internal sealed class CameraContext
     /// <summary>
     /// A camera that learns by itself (autoLearnFrames) and finds a profile learned with another model (after a model
     /// upgrade) learns again instead of refusing to start: the old profile is renamed, never deleted, to
-    /// <c>PROFILE.model-SHA12.bak</c> (the model it was learned with), so a downgrade can put it back. A profile that
-    /// cannot be read is left for the load below to report.
+    /// <see cref="NormalityProfile.SetAsidePath"/> (named after the model it was learned with), so a downgrade can put it
+    /// back. Returns null: the camera has no profile now.
     /// </summary>
-    private static void SetAsideIfForeign(string cameraId, string path, AnomalyModel model, ILogger log)
+    private static NormalityProfile? SetAside(string cameraId, string path, NormalityProfile old, AnomalyModel model, ILogger log)
     {
-        NormalityProfile old;
-        try { old = NormalityProfile.Load(path); }
-        catch (ProfileException) { return; }
-        if (string.Equals(old.ModelSha256, model.Sha256, StringComparison.OrdinalIgnoreCase)) return;
-        var kept = $"{path}.model-{old.ModelSha256[..Math.Min(12, old.ModelSha256.Length)]}.bak";
+        var kept = old.SetAsidePath(path);
         for (var i = 2; File.Exists(kept); i++)
-            kept = $"{path}.model-{old.ModelSha256[..Math.Min(12, old.ModelSha256.Length)]}-{i}.bak";
+            kept = old.SetAsidePath(path, i);
         File.Move(path, kept);
         log.LogWarning("Camera {Camera}: profile {Path} was learned with model {Old}, the configured model is {New}: kept it as {Kept} and learning the scene again (autoLearnFrames)",
             cameraId, path, old.ModelVersion, model.Version, kept);
+        return null;
     }
 
     public CameraSource Source { get; }

@@ -53,14 +53,24 @@ public sealed partial class NormalityProfile
         return $"{CameraId}-{CreatedUtc:yyyyMMddHHmmss}-{Convert.ToHexStringLower(sha.GetHashAndReset())[..12]}";
     }
 
+    /// <summary>Whether this profile was learned with <paramref name="model"/> (the model file's SHA-256).</summary>
+    public bool LearnedWith(AnomalyModel model) => string.Equals(ModelSha256, model.Sha256, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Where a camera with autoLearnFrames keeps this profile when it learns again for another model:
+    /// <c>PROFILE.model-SHA12.bak</c> (the <paramref name="copy"/>th such file: <c>-N</c> before <c>.bak</c>).
+    /// </summary>
+    public string SetAsidePath(string profilePath, int copy = 1) =>
+        $"{profilePath}.model-{ModelSha256[..Math.Min(12, ModelSha256.Length)]}{(copy > 1 ? $"-{copy}" : "")}.bak";
+
     /// <summary>Refuses a profile learned with another model (or of other sizes), naming both and the fix.</summary>
     public void EnsureMatches(AnomalyModel model, string profilePath)
     {
-        if (!string.Equals(ModelSha256, model.Sha256, StringComparison.OrdinalIgnoreCase))
+        if (!LearnedWith(model))
             throw new ProfileException(
                 $"Profile '{profilePath}' was learned with model {ModelVersion} (sha256 {ModelSha256[..12]}…), " +
                 $"but the configured model is {model.Version} (sha256 {model.Sha256[..12]}…). " +
-                $"Learn it again: monitoring learn --camera {CameraId} --config CONFIG (or set the camera's autoLearnFrames: it then learns again by itself and keeps this file as '{profilePath}.model-{ModelSha256[..Math.Min(12, ModelSha256.Length)]}.bak').");
+                $"Learn it again: monitoring learn --camera {CameraId} --config CONFIG (or set the camera's autoLearnFrames: it then learns again by itself and keeps this file as '{SetAsidePath(profilePath)}').");
         if (D != model.D || CellsH != model.CellsH || CellsW != model.CellsW || Mean.Length != model.ProfileLength || Var.Length != model.ProfileLength
             || Calibration.FeatureScale.Length != model.D)
             throw new ProfileException($"Profile '{profilePath}' has shape [{D},{CellsH},{CellsW}], the model wants [{model.D},{model.CellsH},{model.CellsW}]; learn it again.");
