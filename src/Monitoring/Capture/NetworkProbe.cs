@@ -31,14 +31,10 @@ public static class NetworkProbe
         try
         {
             var host = uri.DnsSafeHost;
-            var address = System.Net.IPAddress.TryParse(host, out var ip) ? ip : System.Net.Dns.GetHostAddresses(host).FirstOrDefault()
-                ?? throw new CaptureException($"Cannot open video source '{maskedUrl}': the host name does not resolve.", maskedUrl, OpenCvStatus.OpenFailed);
-            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
-            try { socket.Connect(address, port); }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress) { }
-            Wait(socket, SelectMode.SelectWrite, clock, timeoutMs, stop);
-            if (socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error) is int error && error != 0)
-                throw new SocketException(error);
+            var addresses = System.Net.IPAddress.TryParse(host, out var ip) ? [ip] : Resolve(host, clock, timeoutMs, stop);
+            if (addresses.Length == 0)
+                throw new CaptureException($"Cannot open video source '{maskedUrl}': the host name does not resolve.", maskedUrl, OpenCvStatus.OpenFailed);
+            using var socket = Connect(addresses, port, clock, timeoutMs, stop);
             if (scheme != "rtsp") return; // rtsps/http(s): reachable is all we can tell cheaply
             // The request names the URL without user info: credentials never leave for a probe.
             var target = uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped);
@@ -75,6 +71,50 @@ public static class NetworkProbe
             var reason = e is SocketException s ? s.SocketErrorCode.ToString() : e.Message;
             throw new CaptureException($"Cannot open video source '{maskedUrl}': {reason}.", maskedUrl, OpenCvStatus.OpenFailed);
         }
+    }
+
+    /// <summary>A socket connected to the first of <paramref name="addresses"/> that accepts (as a host name's several
+    /// addresses are tried in turn); the last address's error when none does.</summary>
+    private static Socket Connect(System.Net.IPAddress[] addresses, int port, System.Diagnostics.Stopwatch clock, int timeoutMs, CancellationToken stop)
+    {
+        for (var i = 0; ; i++)
+        {
+            var socket = new Socket(addresses[i].AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
+            try
+            {
+                try { socket.Connect(addresses[i], port); }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress) { }
+                Wait(socket, SelectMode.SelectWrite, clock, timeoutMs, stop);
+                if (socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error) is int error && error != 0)
+                    throw new SocketException(error);
+                return socket;
+            }
+            catch (SocketException) when (i + 1 < addresses.Length)
+            {
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The host's addresses, within the deadline and the stop signal (a blocking wait with a timeout: it needs no
+    /// pool thread to expire).</summary>
+    private static System.Net.IPAddress[] Resolve(string host, System.Diagnostics.Stopwatch clock, int timeoutMs, CancellationToken stop)
+    {
+        var lookup = System.Net.Dns.GetHostAddressesAsync(host, stop);
+        try
+        {
+            if (!lookup.Wait((int)Math.Max(0, timeoutMs - clock.ElapsedMilliseconds), stop)) throw new TimeoutException();
+        }
+        catch (AggregateException e) when (e.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerException);
+        }
+        return lookup.Result;
     }
 
     /// <summary>Waits until the socket is ready for <paramref name="mode"/>, in slices of at most 50 ms so that the stop

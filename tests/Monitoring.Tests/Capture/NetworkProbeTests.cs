@@ -15,6 +15,7 @@ public sealed class NetworkProbeTests
     {
         using var server = LoopbackRtspServer.Start(TestClips.VTest(10));
         NetworkProbe.Check(server.Url.Replace("rtsp://", "rtsp://u:p@", StringComparison.Ordinal), "masked", 5000, CancellationToken.None);
+        NetworkProbe.Check(server.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal), "masked", 5000, CancellationToken.None);
     }
 
     [Fact]
@@ -24,6 +25,9 @@ public sealed class NetworkProbeTests
         var e = Assert.Throws<CaptureException>(() => NetworkProbe.Check($"rtsp://127.0.0.1:{port}/x", "rtsp://127.0.0.1/x", 5000, CancellationToken.None));
         Assert.Equal(OpenCvStatus.OpenFailed, e.Status);
         Assert.Contains("ConnectionRefused", e.Message);
+        // by host name: resolved within the deadline, every address tried, the refusal named
+        var byName = Assert.Throws<CaptureException>(() => NetworkProbe.Check($"rtsp://localhost:{port}/x", "rtsp://localhost/x", 5000, CancellationToken.None));
+        Assert.Contains("ConnectionRefused", byName.Message);
     }
 
     [Fact]
