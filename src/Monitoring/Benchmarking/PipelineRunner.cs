@@ -64,6 +64,9 @@ public static class PipelineRunner
         return options;
     }
 
+    /// <summary>How long past the warm-up a run waits for its first frames before it gives up.</summary>
+    public const double FirstFramesTimeoutSeconds = 60;
+
     public static async Task<PipelineResult> RunAsync(PipelineSetup setup, int cameras, CameraPacing pacing, double warmupSeconds,
         double windowSeconds, Action<string>? progress = null, bool allocationProfile = false)
     {
@@ -78,7 +81,23 @@ public static class PipelineRunner
         await daemon.StartAsync(CancellationToken.None);
         try
         {
+            // The warm-up lasts at least warmupSeconds and until every camera has had a frame analysed: on a busy machine
+            // opening the clips and the first model calls can outlast a short warm-up, and a window that starts before the
+            // first frames measures start-up, not the pipeline.
+            var metrics = services.GetRequiredService<PipelineMetrics>();
+            var ids = options.Cameras.Select(c => c.Id).ToArray();
+            var warm = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
+            while (ids.Any(id => metrics.AnalysedFor(id) == 0))
+            {
+                if (warm.Elapsed.TotalSeconds > warmupSeconds + FirstFramesTimeoutSeconds)
+                    throw new InvalidOperationException(
+                        $"{ids.Count(id => metrics.AnalysedFor(id) > 0)} of {ids.Length} camera(s) had a frame analysed within {warm.Elapsed.TotalSeconds:0} s of starting; see the log above");
+                if (lifetime.StopRequested || daemon.ExecuteTask is { IsCompleted: true })
+                    throw new InvalidOperationException("the pipeline stopped during the warm-up; see the log above");
+                await Task.Delay(50);
+            }
+            warmupSeconds = warm.Elapsed.TotalSeconds;
             GC.Collect();
             var before = Snapshot(status.Sources);
             var rssPeak = ProcessStats.RssBytes();
