@@ -6,7 +6,9 @@ Writes image-sequence folders that `monitoring eval` reads (one scene at a time)
 
 Layout: OUT/train/<scene>/<clip>/NNN.jpg (normal footage), OUT/test/<scene>/<clip>/NNN.jpg (test clips),
 OUT/test/<scene>/labels.json ({"<clip>": {"frames": N, "abnormal": [[from, to]]}}, 0-based inclusive),
-OUT/labels.json (all scenes, keys "<scene>/<clip>") and OUT/manifest.json (per test clip: kind, source
+OUT/labels.json (all scenes, keys "<scene>/<clip>"), OUT/labels-real.json and OUT/test/<scene>/labels-real.json (the same
+with the real anomaly in vtest's test footage also abnormal: people crossing the near lawn, where nobody walks in the
+train frames; see LAWN) and OUT/manifest.json (per test clip: kind, source
 frames, donor, speed and the per-frame box [frame, x, y, w, h] of the pasted object in source pixels).
 
 Scenes: "vtest" (OpenCV's vtest.avi: train = frames 0-399, test = 400-794: the untouched clip "normal" plus
@@ -54,6 +56,61 @@ def load_vtest(path):
     if len(frames) < 560:
         fail(f"--vtest '{path}' gave {len(frames)} frames; expected a video of at least 560 (vtest.avi has 795)")
     return {"a": frames[:400]}, frames[400:]
+
+
+# A real anomaly in vtest's test part, by this generator's own trespass rule ("a walker where nobody walks in training"):
+# from about source frame 506 people walk across the near lawn (the band below), where nothing moves in frames 0-399.
+# labels.json keeps those frames normal (as every figure up to the ninth session); labels-real.json marks them abnormal.
+# Band in model pixels (192x128, the daemon's pre-processing): rows 104-127, columns 40-183; a frame is active when more
+# than 0.5 % of the band's pixels change by more than 0.08 (grey, 0-1) from the frame before.
+LAWN = dict(rows=(104, 128), cols=(40, 184), diff=0.08, share=0.005, gap=10, min_len=5)
+
+
+def band_activity(frames):
+    """Share of LAWN's band pixels that changed from the previous frame (first frame: 0), at the model's geometry."""
+    small = [cv2.cvtColor(cv2.resize(f, (192, 128), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2GRAY).astype(np.float32) / 255
+             for f in frames]
+    (r0, r1), (c0, c1) = LAWN["rows"], LAWN["cols"]
+    out = [0.0]
+    for a, b in zip(small, small[1:]):
+        out.append(float((np.abs(b[r0:r1, c0:c1] - a[r0:r1, c0:c1]) > LAWN["diff"]).mean()))
+    return np.array(out)
+
+
+def real_spans(train_frames, test_frames, first_id):
+    """[[from, to]] source frame spans (inclusive) of test frames with activity in LAWN's band, gaps of up to LAWN["gap"]
+    closed, spans shorter than LAWN["min_len"] dropped; [] when anything moves in the band in the train frames (then it
+    is not a place where nobody walks)."""
+    if band_activity(train_frames).max() > LAWN["share"]:
+        return []
+    act = np.where(band_activity(test_frames) > LAWN["share"])[0]
+    spans = []
+    for i in act.tolist():
+        if spans and i - spans[-1][1] <= LAWN["gap"]:
+            spans[-1][1] = i
+        else:
+            spans.append([i, i])
+    return [[a + first_id, b + first_id] for a, b in spans if b - a + 1 >= LAWN["min_len"]]
+
+
+def with_real(abnormal, ids, spans):
+    """The clip's abnormal ranges (clip frame indices) with the frames whose source id lies in a real span added."""
+    y = np.zeros(len(ids), bool)
+    for a, b in abnormal:
+        y[a:b + 1] = True
+    for a, b in spans:
+        y |= (np.asarray(ids) >= a) & (np.asarray(ids) <= b)
+    out, i = [], 0
+    while i < len(y):
+        if y[i]:
+            j = i
+            while j + 1 < len(y) and y[j + 1]:
+                j += 1
+            out.append([i, j])
+            i = j + 1
+        else:
+            i += 1
+    return out
 
 
 def read_ped2_clip(root, clip):
@@ -353,7 +410,8 @@ def write_clip(folder, frames=None, paths=None):
 
 
 def build_scene(name, args, rng, out):
-    """Generate one scene's train and test folders; returns (labels, manifest entries, summary line)."""
+    """Generate one scene's train and test folders; returns (labels, labels with the real anomalies, manifest entries,
+    summary line, stats, scene)."""
     cfg = CFG[name]
     if name == "vtest":
         train, test_src = load_vtest(args.vtest)
@@ -374,7 +432,8 @@ def build_scene(name, args, rng, out):
                                    lambda h: int(0.6 * h + 40 * scene["walk"] * h))
     for c in sorted(train):
         write_clip(os.path.join(out, "train", name, c), train[c], train_paths.get(c))
-    labels, manifest, per_kind = {}, [], {k: [0, 0] for k in KINDS}
+    labels, real, manifest, per_kind = {}, {}, [], {k: [0, 0] for k in KINDS}
+    spans = real_spans(train["a"], test_src, 400) if name == "vtest" else []
     jobs = []                                          # (clip name, source name, frames, source ids, kind, start, length)
     if name == "vtest":
         for j, kind in enumerate(k for k in KINDS for _ in range(2)):
@@ -389,12 +448,14 @@ def build_scene(name, args, rng, out):
     for c, frames, ids, paths in sources:
         write_clip(os.path.join(out, "test", name, c), frames, paths)
         labels[c] = {"frames": len(frames), "abnormal": []}
+        real[c] = {"frames": len(frames), "abnormal": with_real([], ids, spans)}
         manifest.append(dict(scene=name, clip=c, kind="normal", source=dict(path=src_name, clip=c, frames=[ids[0], ids[-1]]),
                              abnormal=[], boxes=[]))
     for c, src, frames, ids, kind, start, length in jobs:
         clip, abnormal, boxes, info = make_clip(frames, kind, scene, rng, cfg, start, length)
         write_clip(os.path.join(out, "test", name, c), clip)
         labels[c] = {"frames": len(clip), "abnormal": abnormal}
+        real[c] = {"frames": len(clip), "abnormal": with_real(abnormal, ids, spans)}
         per_kind[kind][0] += 1
         per_kind[kind][1] += abnormal[0][1] - abnormal[0][0] + 1
         donor = [list(scene["sils"][k][:2]) for k in info.pop("track")]
@@ -403,15 +464,19 @@ def build_scene(name, args, rng, out):
                              boxes=boxes))
     with open(os.path.join(out, "test", name, "labels.json"), "w") as f:
         json.dump(labels, f, indent=1, sort_keys=True)
+    with open(os.path.join(out, "test", name, "labels-real.json"), "w") as f:
+        json.dump(real, f, indent=1, sort_keys=True)
     n_train = sum(len(v) for v in train.values())
     n_test = sum(v["frames"] for v in labels.values())
     n_abn = sum(b - a + 1 for v in labels.values() for a, b in v["abnormal"])
     line = (f"{name}: train {n_train} frames in {len(train)} clips; test {len(labels)} clips, {n_test} frames, "
             f"{n_abn} abnormal; walking speed {scene['walk']:.3f} heights/frame ({scene['moving']} moving tracks)\n"
-            f"  per kind (clips/abnormal frames): " + ", ".join(f"{k} {c}/{f}" for k, (c, f) in per_kind.items()))
+            f"  per kind (clips/abnormal frames): " + ", ".join(f"{k} {c}/{f}" for k, (c, f) in per_kind.items())
+            + (f"\n  real anomaly (labels-real.json): people on the near lawn, source frames "
+               + ", ".join(f"{a}-{b}" for a, b in spans) if spans else ""))
     stats = dict(walk_heights_per_frame=round(scene["walk"], 4), height_fit=scene["fit"], tracks=len(scene["tracks"]),
-                 trespass_paths=[[int(v) for v in q] for q in scene["paths"]])
-    return labels, manifest, line, stats, scene
+                 trespass_paths=[[int(v) for v in q] for q in scene["paths"]], real_abnormal_source_frames=spans)
+    return labels, real, manifest, line, stats, scene
 
 
 def check_images(folder, out, manifest):
@@ -449,7 +514,7 @@ def main():
         fail(f"--out '{args.out}' is inside the repository '{REPO}'; give a folder outside it, e.g. /tmp/scenes")
     if os.path.exists(out) and not os.path.isdir(out):
         fail(f"--out '{args.out}' exists and is not a folder")
-    ours = ("train", "test", "labels.json", "manifest.json")
+    ours = ("train", "test", "labels.json", "labels-real.json", "manifest.json")
     if os.path.isdir(out) and not set(os.listdir(out)) <= set(ours):
         fail(f"--out '{args.out}' holds files other than an earlier output of this script; give an empty or new folder")
     if os.path.isdir(out):
@@ -458,14 +523,17 @@ def main():
             shutil.rmtree(path) if os.path.isdir(path) else os.path.exists(path) and os.remove(path)
     master = np.random.RandomState(args.seed)
     seeds = {s: int(master.randint(2 ** 31 - 1)) for s in CFG}      # one draw per scene, in a fixed order
-    all_labels, manifest, lines, stats = {}, [], [], {}
+    all_labels, all_real, manifest, lines, stats = {}, {}, [], [], {}
     for s in scenes:
-        labels, entries, line, stats[s], _ = build_scene(s, args, np.random.RandomState(seeds[s]), out)
+        labels, real, entries, line, stats[s], _ = build_scene(s, args, np.random.RandomState(seeds[s]), out)
         all_labels.update({f"{s}/{c}": v for c, v in labels.items()})
+        all_real.update({f"{s}/{c}": v for c, v in real.items()})
         manifest += entries
         lines.append(line)
     with open(os.path.join(out, "labels.json"), "w") as f:
         json.dump(all_labels, f, indent=1, sort_keys=True)
+    with open(os.path.join(out, "labels-real.json"), "w") as f:
+        json.dump(all_real, f, indent=1, sort_keys=True)
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(dict(seed=args.seed, scenes=stats, clips=manifest), f, indent=1)
     if args.check:

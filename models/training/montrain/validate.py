@@ -23,7 +23,8 @@ The committed model's sigmoid constants are kept for every candidate: the map's 
 score pools (score_a / score_b from v8; a new channel set would be re-exported by montrain.train).
 Candidates: stage 1 = channel sets x standardisation x floors (window 5, beta 2); stage 2 = window x beta around
 v7 and stage 1's best; stage 3 = floor x beta jointly. Output: one table per scene, a summary (candidate x scene),
-the best heads, and DIR_CACHE/results_<scenes folder>.json.
+the best heads, and DIR_CACHE/results_<scenes folder>[_labels-real].json. With --labels labels-real.json the per-kind
+AUCs also count the lawn-crossing frames that fall inside a pasted clip as that clip's kind.
 """
 import argparse
 import hashlib
@@ -56,6 +57,8 @@ def parse():
     root = dt.repo_root()
     p = argparse.ArgumentParser(prog="montrain.validate", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scenes", required=True, help="montrain.scenes output folder (train/, test/, labels.json)")
+    p.add_argument("--labels", default="labels.json", help="labels file in --scenes: labels.json (pasted objects only, every "
+                   "figure up to the ninth session) or labels-real.json (also vtest's real lawn crossing abnormal)")
     p.add_argument("--model", default=os.path.join(root, "models", "anomaly.onnx"))
     p.add_argument("--cache", default=os.path.join(root, "models", "training", "runs", "validate"))
     p.add_argument("--threads", type=int, default=2)
@@ -392,7 +395,7 @@ def main():
     cal = json.loads(meta["calibration"])
     assert cal["features"] == list(V7), f"expected v7's channels in the graph, found {cal['features']}"
     sha = hashlib.sha256(open(args.model, "rb").read()).hexdigest()
-    labels = json.load(open(os.path.join(args.scenes, "labels.json")))
+    labels = json.load(open(os.path.join(args.scenes, args.labels)))
     names = sorted(n for n in os.listdir(os.path.join(args.scenes, "test")) if os.path.isdir(os.path.join(args.scenes, "test", n)))
     print(f"model {meta['model_name']} v{meta['model_version']} sha {sha[:12]}; scenes {names} in {args.scenes}")
     raws = {n: extract(model, args.scenes, n, args.cache, sha) for n in names}
@@ -435,7 +438,8 @@ def main():
     print("not below v7 on any scene, by mean: " + "; ".join(
         f"{label(c)} " + "/".join(f"{res[n][c]['micro']:.4f}" for n in names)
         for c in sorted(keep, key=mean_auc, reverse=True)[:8]))
-    out = os.path.join(args.cache, f"results_{os.path.basename(os.path.normpath(args.scenes))}.json")
+    tag = "" if args.labels == "labels.json" else "_" + os.path.splitext(args.labels)[0]
+    out = os.path.join(args.cache, f"results_{os.path.basename(os.path.normpath(args.scenes))}{tag}.json")
     json.dump({n: {label(c): r for c, r in res[n].items()} for n in names}, open(out, "w"), indent=1)
     print(f"results: {out}")
 
