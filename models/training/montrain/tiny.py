@@ -65,15 +65,15 @@ def write_data(root, ped2_clip=None, seed=0):
     return data
 
 
-def run(out, ped2_clip=None, iters=3):
-    """The tiny run; returns {"model", "reference", "reference_max_abs_diff", "seconds", "report"}."""
+def run(out, ped2_clip=None, iters=3, extra=()):
+    """The tiny run (extra: more montrain.train arguments); returns {"model", "reference", "reference_max_abs_diff", "seconds", "report"}."""
     t0 = time.time()
     data = write_data(out, ped2_clip)
     model_dir = os.path.join(out, "model")
     report = train.main(["--data", data, "--runs", os.path.join(out, "runs"), "--name", "tiny", "--out", model_dir,
                          "--val-clips", "03", "--cal-clips", "02", "--iters", str(iters), "--batch", "2",
                          "--threads", "1", "--train-threads", "1", "--version", "0",
-                         "--model-name", "monitoring-tiny-test"])
+                         "--model-name", "monitoring-tiny-test", *extra])
     path = os.path.join(model_dir, "anomaly.onnx")
     model, _ = ex.load_onnx_into_torch(path)
     diff = ex.check_reference(model, os.path.join(model_dir, "reference"))

@@ -44,15 +44,15 @@ def parse(argv=None):
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--features", default=DEFAULT_FEATURES, help="raw feature channels exported, from "
                    + ",".join(net.RAW_NAMES))
-    p.add_argument("--eps", type=float, default=64.0, help="variance floor added in the graph (v8: 64; v2-v7: 8)")
-    p.add_argument("--beta", type=float, default=8.0, help="attention softmax temperature on the cell z-score "
-                   "(v8: 8; v2-v7: 2)")
-    p.add_argument("--score-eps", type=float, default=8.0, help="the frame score pools its own sigmoid of s, fitted "
+    p.add_argument("--eps", type=float, default=8.0, help="variance floor added in the graph (v2-v7: 8; v8: 64)")
+    p.add_argument("--beta", type=float, default=2.0, help="attention softmax temperature on the cell z-score "
+                   "(v2-v7: 2; v8: 8)")
+    p.add_argument("--score-eps", type=float, default=0.0, help="the frame score pools its own sigmoid of s, fitted "
                    "by the calibration rule on the distance at this floor (v8: 8, i.e. v7's constants on v8's distance); "
-                   "0 = the score pools anomaly_map itself (v1-v7)")
-    p.add_argument("--default-threshold", type=float, default=0.95, help="region threshold the daemon falls back to "
+                   "0 (default) = the score pools anomaly_map itself (v1-v7)")
+    p.add_argument("--default-threshold", type=float, default=0.0, help="region threshold the daemon falls back to "
                    "for a camera that learned too few frames to derive its own (metadata calibration.default_threshold; "
-                   "v8: 0.95, from decision 0006's command; 0 = none written, the daemon's 0.9 as for v1-v7)")
+                   "v8: 0.95, from decision 0006's command; 0 (default) = none written, the daemon's 0.9 as for v1-v7)")
     p.add_argument("--two-sided", action="store_true", help="count deviations below the mean on every channel")
     p.add_argument("--grad-loss", type=float, default=0.0, help="weight of a gradient-difference loss (L1 between the "
                    "image gradients' magnitudes of prediction and frame, Frame-Pred's Lgd) beside the MSE; 0 = v5")
@@ -62,7 +62,7 @@ def parse(argv=None):
                    "trained with 1; another count gives other float rounding, so other weights; v2-v6: 2)")
     p.add_argument("--no-export", action="store_true")
     p.add_argument("--pred", default="", help="reuse a trained predictor state (skip training; for re-calibration)")
-    p.add_argument("--version", default="8")
+    p.add_argument("--version", default="7")
     p.add_argument("--model-name", default="monitoring-ped2-predcell", help="metadata model_name")
     p.add_argument("--score-window", type=int, default=5, help="frame score = causal mean of the model's score "
                    "over this many analysed frames (metadata score_window; applied by the daemon and eval)")
