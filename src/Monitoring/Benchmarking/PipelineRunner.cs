@@ -64,7 +64,7 @@ public static class PipelineRunner
         return options;
     }
 
-    /// <summary>How long past the warm-up a run waits for its first frames before it gives up.</summary>
+    /// <summary>How long past the warm-up (or past the window) a run waits for a frame of every camera.</summary>
     public const double FirstFramesTimeoutSeconds = 60;
 
     public static async Task<PipelineResult> RunAsync(PipelineSetup setup, int cameras, CameraPacing pacing, double warmupSeconds,
@@ -104,9 +104,15 @@ public static class PipelineRunner
             probe.Recording = true;
             if (allocations is not null) allocations.Recording = true;
             var clock = Stopwatch.StartNew();
-            while (clock.Elapsed.TotalSeconds < windowSeconds)
+            // The window lasts windowSeconds, and longer (up to FirstFramesTimeoutSeconds more) until every camera has had a
+            // frame analysed within it: a machine busy with other work can stall a short window, and a window without a
+            // frame measures nothing. Rates divide by the window actually taken.
+            var atStart = ids.Select(metrics.AnalysedFor).ToArray();
+            bool AllAnalysedInWindow() => ids.Select((id, i) => metrics.AnalysedFor(id) > atStart[i]).All(x => x);
+            while (clock.Elapsed.TotalSeconds < windowSeconds
+                   || (!AllAnalysedInWindow() && clock.Elapsed.TotalSeconds < windowSeconds + FirstFramesTimeoutSeconds))
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250, Math.Max(1, 1000 * (windowSeconds - clock.Elapsed.TotalSeconds)))));
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250, Math.Max(10, 1000 * (windowSeconds - clock.Elapsed.TotalSeconds)))));
                 rssPeak = Math.Max(rssPeak, ProcessStats.RssBytes());
                 if (lifetime.StopRequested || daemon.ExecuteTask is { IsCompleted: true })
                     throw new InvalidOperationException("the pipeline stopped during the measurement; see the log above");
