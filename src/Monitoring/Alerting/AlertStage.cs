@@ -188,7 +188,8 @@ public sealed class AlertStage : IAlertStage
         var frame = f.Frame;
         var pixels = frame.HasBgr ? new FramePixels(frame.BgrMemory, frame.BgrWidth, frame.BgrHeight) : null;
         var analysis = new FrameAnalysis(f.CameraId, frame.Index, frame.Timestamp, f.Score, f.MapArray, f.CellsW, f.CellsH,
-            frame.SourceWidth, frame.SourceHeight, pixels, f.ProfileThreshold, f.FrameTailProbability);
+            frame.SourceWidth, frame.SourceHeight, pixels, f.ProfileThreshold, f.FrameTailProbability,
+            f.AttentionArray, f.FrameTailThreshold, f.ScoreSettled);
         var observation = c.Regions.Observe(analysis);
         _frames?.Observe(f, observation.Regions);
         var messages = c.Events.Observe(observation);

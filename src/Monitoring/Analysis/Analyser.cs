@@ -40,7 +40,7 @@ public sealed class Analyser
     private async Task Loop(CancellationToken stop)
     {
         using var batch = _model.CreateBatch(_modelOptions.MaxBatchSize);
-        var members = new (CameraContext Camera, Frame Frame, bool WarmingUp, bool Restart, bool Learning)[batch.Capacity];
+        var members = new (CameraContext Camera, Frame Frame, bool WarmingUp, bool Restart, bool Learning, bool Settled)[batch.Capacity];
         var rr = 0;
         try
         {
@@ -69,7 +69,9 @@ public sealed class Analyser
                         // Until the window holds its span of real frames its past is padding (a stream start, a reconnect).
                         // Learning: run without a profile. A frame added so stays a learning frame even when the camera's
                         // profile is built by an earlier frame of the same batch: its outputs were computed without one.
-                        members[n++] = (cam, frame, !cam.Window.IsFull, cam.Window.FramesSinceStart == 1, cam.Learning);
+                        // The frame score is settled once its window holds no warm-up frame's score (decision 0020).
+                        members[n++] = (cam, frame, !cam.Window.IsFull, cam.Window.FramesSinceStart == 1, cam.Learning,
+                            cam.Window.FramesSinceStart >= cam.Window.Span + cam.Smoother.Window - 1);
                     }
                     rr = (rr + 1) % _cameras.Length;
                     if (n >= batch.Capacity || Stopwatch.GetTimestamp() >= deadline) break;
@@ -86,7 +88,7 @@ public sealed class Analyser
                 _metrics.RecordInference(n, Stopwatch.GetElapsedTime(t0).TotalSeconds);
                 for (var i = 0; i < n; i++)
                 {
-                    var (cam, frame, warmingUp, restart, learning) = members[i];
+                    var (cam, frame, warmingUp, restart, learning, settled) = members[i];
                     members[i] = default;
                     if (learning) cam.Learn(batch.FeaturesOf(i), restart);
                     cam.AnalysedFrames++;
@@ -95,11 +97,13 @@ public sealed class Analyser
                     // A learning frame's score (no profile) says nothing: it stays out of the smoother, which starts with the profile.
                     var frameScore = learning ? batch.Score[i] : cam.Smoother.Add(batch.Score[i], restart);
                     var result = new ScoredFrame(frame, frameScore, batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
-                        cam.Profile?.Version ?? "learning")
+                        cam.Profile?.Version ?? "learning", batch.AttentionOf(i))
                     {
                         WarmingUp = warmingUp,
                         ProfileThreshold = cam.Profile?.Calibration.MapThreshold,
                         FrameTailProbability = cam.Profile?.Calibration.TailProbabilityOrNull(frameScore),
+                        FrameTailThreshold = cam.Profile?.Calibration.FrameTailThreshold,
+                        ScoreSettled = settled && !learning,
                     };
                     await _output.WriteAsync(result, CancellationToken.None);
                 }

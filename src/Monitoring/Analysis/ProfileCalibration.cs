@@ -69,6 +69,13 @@ public sealed record ProfileCalibration
         return 1 - cdf;
     }
 
+    /// <summary>
+    /// The frame tail probability at or below which a frame alerts from its frame score (decision 0020): the target rate
+    /// over <see cref="SafetyFactor"/>, as for the map threshold. Null (no frame-score alerts unless the config sets one)
+    /// when the calibration did not hold footage out or the model has no frame-score distribution.
+    /// </summary>
+    public double? FrameTailThreshold => HeldOut && ScoreQuantiles.Length == 101 ? TargetFalseAlarmRate / SafetyFactor : null;
+
     /// <summary><see cref="TailProbability"/>, or null when the profile has no frame-score distribution.</summary>
     public double? TailProbabilityOrNull(double frameScore) => TailProbability(frameScore) is var p && double.IsNaN(p) ? null : p;
 
@@ -79,8 +86,11 @@ public sealed record ProfileCalibration
         var basis = HeldOut
             ? string.Create(c, $"{AlertingFrameRate * 100:0.##} % of {Frames} held-out learned frames reach it")
             : string.Create(c, $"fallback: only {Frames} frames learned, a held-out calibration needs {MinHeldOutFrames}");
+        var frameScore = FrameTailThreshold is { } q
+            ? string.Create(c, $"frame-score alerts at tail probability <= {q:0.######}; ")
+            : "no frame-score alerts (no held-out frame-score distribution); ";
         return string.Create(c, $"threshold {MapThreshold:0.####} for {TargetFalseAlarmRate * 1000:0.###} alerting frame(s) per 1,000 normal frames ({basis}); ") +
-               "feature scale " + string.Join(" ", FeatureScale.Select(s => s.ToString("0.###", c)));
+               frameScore + "feature scale " + string.Join(" ", FeatureScale.Select(s => s.ToString("0.###", c)));
     }
 
     /// <summary>The per-cell variance as the model is fed it: <c>var + eps·(scale² − 1)</c> per channel.</summary>

@@ -7,8 +7,11 @@ namespace Monitoring.Analysis;
 public sealed class ScoredFrame : IDisposable
 {
     private float[]? _map;
+    private float[]? _attention;
 
-    public ScoredFrame(Frame frame, float score, ReadOnlySpan<float> anomalyMap, int cellsW, int cellsH, bool learning, string profileVersion)
+    /// <param name="attention">The model's attention over the cells (empty: none, no frame-score alerts).</param>
+    public ScoredFrame(Frame frame, float score, ReadOnlySpan<float> anomalyMap, int cellsW, int cellsH, bool learning, string profileVersion,
+        ReadOnlySpan<float> attention = default)
     {
         Frame = frame;
         Score = score;
@@ -19,6 +22,11 @@ public sealed class ScoredFrame : IDisposable
         _map = ArrayPool<float>.Shared.Rent(anomalyMap.Length);
         anomalyMap.CopyTo(_map);
         MapLength = anomalyMap.Length;
+        if (!attention.IsEmpty)
+        {
+            _attention = ArrayPool<float>.Shared.Rent(attention.Length);
+            attention.CopyTo(_attention);
+        }
     }
 
     public Frame Frame { get; }
@@ -39,6 +47,15 @@ public sealed class ScoredFrame : IDisposable
     public float? ProfileThreshold { get; init; }
     /// <summary>The share of the camera's learned normal frames whose frame score is at least <see cref="Score"/> (null while learning).</summary>
     public double? FrameTailProbability { get; init; }
+    /// <summary>The frame tail probability at or below which the frame alerts from its score (the profile's; null: none).</summary>
+    public double? FrameTailThreshold { get; init; }
+    /// <summary>
+    /// True once the frame score's window holds no frame whose own model window was still padding: after a stream start or
+    /// reconnect, the first scores are inflated by the padded past and stay in the mean for a window's length.
+    /// </summary>
+    public bool ScoreSettled { get; init; }
+    /// <summary>The pooled attention array (may be longer than the cells), null when the model gave none; valid until <see cref="Dispose"/>.</summary>
+    public float[]? AttentionArray => _map is null ? throw new ObjectDisposedException(nameof(ScoredFrame)) : _attention;
     /// <summary>The profile the frame was scored against ("learning" while learning).</summary>
     public string ProfileVersion { get; }
     /// <summary>The pooled map array (may be longer than CellsW × CellsH); valid until <see cref="Dispose"/>.</summary>
@@ -51,6 +68,8 @@ public sealed class ScoredFrame : IDisposable
     {
         var m = Interlocked.Exchange(ref _map, null);
         if (m is not null) ArrayPool<float>.Shared.Return(m);
+        var a = Interlocked.Exchange(ref _attention, null);
+        if (a is not null) ArrayPool<float>.Shared.Return(a);
         Frame.Dispose();
     }
 }

@@ -60,6 +60,11 @@ public static class EvalCommand
             Console.WriteLine($"false_alarm_frames={scene.FalseAlarms.Alerting}/{scene.FalseAlarms.Normal}{NormalClips(scene)}");
         }
         foreach (var scene in report.Scenes)
+            Console.WriteLine($"alerts{(scene.Name.Length > 0 ? " " + scene.Name : "")}: frame_tail_threshold={TailFmt(scene.Calibration.FrameTailThreshold)} " +
+                              $"false_alarm_frames_map={scene.FalseAlarmsMap.Alerting}/{scene.FalseAlarmsMap.Normal} " +
+                              $"false_alarm_frames_frame_score={scene.FalseAlarmsFrameScore.Alerting}/{scene.FalseAlarmsFrameScore.Normal} " +
+                              $"alerted_abnormal_frames={scene.AlertedAnomalies.Alerting}/{scene.AlertedAnomalies.Abnormal}");
+        foreach (var scene in report.Scenes)
             Console.WriteLine($"frame_stride{(scene.Name.Length > 0 ? " " + scene.Name : "")}={scene.FrameStride} ({scene.Motion})");
 
         if (outDir is not null) WriteOutputs(report, outDir, model.CellsW, model.CellsH);
@@ -72,6 +77,8 @@ public static class EvalCommand
 
     /// <summary>NaN (no abnormal or no normal frame: AUC undefined) is written as null; JSON has no NaN.</summary>
     private static double? OrNull(double v) => double.IsNaN(v) ? null : v;
+
+    private static string TailFmt(double? v) => v is { } q ? q.ToString("0.######", CultureInfo.InvariantCulture) : "none";
 
     private static string Fmt(double v) => double.IsNaN(v) ? "nan" : v.ToString("0.0000", CultureInfo.InvariantCulture);
 
@@ -91,6 +98,9 @@ public static class EvalCommand
                 frame_auc_micro = OrNull(s.FrameAucMicro), frame_auc_clipnorm = OrNull(s.FrameAucClipNorm),
                 threshold = s.Calibration.MapThreshold, false_alarm_frames = s.FalseAlarms.Alerting, normal_frames = s.FalseAlarms.Normal,
                 false_alarm_frames_normal_clips = s.FalseAlarmsInNormalClips.Alerting, normal_clip_frames = s.FalseAlarmsInNormalClips.Normal,
+                frame_tail_threshold = s.Calibration.FrameTailThreshold, false_alarm_frames_map = s.FalseAlarmsMap.Alerting,
+                false_alarm_frames_frame_score = s.FalseAlarmsFrameScore.Alerting,
+                alerted_abnormal_frames = s.AlertedAnomalies.Alerting, abnormal_frames = s.AlertedAnomalies.Abnormal,
                 frame_stride = s.FrameStride, motion = s.Motion,
                 calibration = new
                 {
@@ -101,7 +111,7 @@ public static class EvalCommand
             clips = report.Clips.Select(c => new
             {
                 name = c.Name, frames = c.Scores.Length, abnormal = c.Labels.Count(l => l), auc = OrNull(c.Auc), scores = c.Scores, map_peaks = c.MapPeaks,
-                tail_probabilities = c.TailProbabilities, labels = c.Labels,
+                tail_probabilities = c.TailProbabilities, labels = c.Labels, score_settled = c.ScoreSettled,
             }),
         };
         File.WriteAllText(Path.Combine(outDir, "report.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));

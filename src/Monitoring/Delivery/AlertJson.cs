@@ -4,7 +4,7 @@ using Monitoring.Events;
 
 namespace Monitoring.Delivery;
 
-/// <summary>The one JSON shape of an alert message (webhook body, JSONL line): camelCase, lifecycle as "new"/"update"/"end", end reason as "quiet"/"stale"/"shutdown".</summary>
+/// <summary>The one JSON shape of an alert message (webhook body, JSONL line): camelCase, lifecycle as "new"/"update"/"end", end reason as "quiet"/"stale"/"shutdown", region trigger as "map"/"frameScore".</summary>
 public static class AlertJson
 {
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
@@ -13,6 +13,7 @@ public static class AlertJson
         {
             new JsonStringEnumConverter<AlertLifecycle>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
             new JsonStringEnumConverter<EndReason>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
+            new JsonStringEnumConverter<Regions.RegionTrigger>(JsonNamingPolicy.CamelCase, allowIntegerValues: false),
         },
         WriteIndented = false,
     };

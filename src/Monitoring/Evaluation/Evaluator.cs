@@ -27,6 +27,8 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         public double[] TailProbabilities { get; init; } = [];
         /// <summary>Per frame, true for the model's warm-up frames (padded past), on which the daemon never alerts.</summary>
         public bool[] WarmingUp { get; init; } = [];
+        /// <summary>Per frame, true once the frame score's window holds no warm-up frame (frame-score alerts may fire; decision 0020).</summary>
+        public bool[] ScoreSettled { get; init; } = [];
     }
 
     /// <summary>One scene: its profile's calibration, its clips and their AUCs, and the false alarms at the derived threshold.</summary>
@@ -38,13 +40,46 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         public int FrameStride { get; init; } = 1;
         public string? Motion { get; init; }
 
-        /// <summary>Normal test frames (after the warm-up) with a cell at or above the derived threshold, and all normal test frames.</summary>
-        public (long Alerting, long Normal) FalseAlarms => CountFalseAlarms(Clips);
+        /// <summary>
+        /// Normal test frames (after the warm-up) that the daemon would alert on with the derived thresholds — a cell at or
+        /// above the map threshold, or a settled frame score at or below the frame tail threshold — and all normal test frames.
+        /// </summary>
+        public (long Alerting, long Normal) FalseAlarms => CountFalseAlarms(Clips, Paths.Both);
 
         /// <summary>The same over the clips without any abnormal frame only (unseen normal footage, away from any anomaly).</summary>
-        public (long Alerting, long Normal) FalseAlarmsInNormalClips => CountFalseAlarms(Clips.Where(c => !c.Labels.Any(l => l)));
+        public (long Alerting, long Normal) FalseAlarmsInNormalClips => CountFalseAlarms(Clips.Where(c => !c.Labels.Any(l => l)), Paths.Both);
 
-        private (long Alerting, long Normal) CountFalseAlarms(IEnumerable<ClipResult> clips)
+        /// <summary><see cref="FalseAlarms"/> from the map threshold alone.</summary>
+        public (long Alerting, long Normal) FalseAlarmsMap => CountFalseAlarms(Clips, Paths.Map);
+
+        /// <summary><see cref="FalseAlarms"/> from the frame score alone.</summary>
+        public (long Alerting, long Normal) FalseAlarmsFrameScore => CountFalseAlarms(Clips, Paths.FrameScore);
+
+        /// <summary>Abnormal test frames the daemon would alert on (either path), and all abnormal test frames.</summary>
+        public (long Alerting, long Abnormal) AlertedAnomalies
+        {
+            get
+            {
+                long alerting = 0, abnormal = 0;
+                foreach (var c in Clips)
+                    for (var i = 0; i < c.Labels.Length; i++)
+                    {
+                        if (!c.Labels[i] || c.WarmingUp[i]) continue;
+                        abnormal++;
+                        if (Alerts(c, i, Paths.Both)) alerting++;
+                    }
+                return (alerting, abnormal);
+            }
+        }
+
+        [Flags]
+        private enum Paths { Map = 1, FrameScore = 2, Both = 3 }
+
+        private bool Alerts(ClipResult c, int i, Paths paths) =>
+            (paths.HasFlag(Paths.Map) && c.MapPeaks[i] >= Calibration.MapThreshold) ||
+            (paths.HasFlag(Paths.FrameScore) && c.ScoreSettled[i] && Calibration.FrameTailThreshold is { } q && c.TailProbabilities[i] <= q);
+
+        private (long Alerting, long Normal) CountFalseAlarms(IEnumerable<ClipResult> clips, Paths paths)
         {
             long alerting = 0, normal = 0;
             foreach (var c in clips)
@@ -52,7 +87,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
                 {
                     if (c.Labels[i] || c.WarmingUp[i]) continue;
                     normal++;
-                    if (c.MapPeaks[i] >= Calibration.MapThreshold) alerting++;
+                    if (Alerts(c, i, paths)) alerting++;
                 }
             return (alerting, normal);
         }
@@ -187,6 +222,9 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         var indices = test.Select(_ => new List<long>()).ToArray();
         var mapPeaks = test.Select(_ => new List<double>()).ToArray();
         var warm = test.Select(_ => new List<bool>()).ToArray();
+        var settled = test.Select(_ => new List<bool>()).ToArray();
+        var span = (model.T - 1) * profile.FrameStride + 1;
+        var scoreWindow = model.CreateScoreSmoother(profile.FrameStride).Window;
         var peak = new (double Score, long Frame, float[]? Map)[test.Count];
         for (var i = 0; i < peak.Length; i++) peak[i] = (double.NegativeInfinity, -1, null);
         var runner = new ClipRunner(model, batchSize);
@@ -201,7 +239,8 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
             var top = 0f;
             foreach (var v in map) top = Math.Max(top, v);
             mapPeaks[clip].Add(top);
-            warm[clip].Add(scores[clip].Count < (model.T - 1) * profile.FrameStride + 1);
+            warm[clip].Add(scores[clip].Count < span);
+            settled[clip].Add(scores[clip].Count >= span + scoreWindow - 1); // as the daemon's analyser decides it
             indices[clip].Add(frame);
             if (s > peak[clip].Score && isAbnormal[clip](frame))
                 peak[clip] = (s, frame, batch.AnomalyMapOf(slot).ToArray());
@@ -222,6 +261,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
                 MapPeaks = mapPeaks[c].ToArray(),
                 TailProbabilities = scores[c].Select(calibration.TailProbability).ToArray(),
                 WarmingUp = warm[c].ToArray(),
+                ScoreSettled = settled[c].ToArray(),
             });
             allScores.AddRange(scores[c]);
             allLabels.AddRange(lab);

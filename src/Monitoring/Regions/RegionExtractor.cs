@@ -7,6 +7,8 @@ namespace Monitoring.Regions;
 /// that sets one, else the configured camera threshold, else the threshold the camera's profile derived), masks zero cells whose centre lies in a mask polygon, 8-connected
 /// labelling, boxes scaled from cells to source pixels and clamped to the frame, minimum area filter.
 /// A region's zone is the zone containing its peak cell's centre (first listed zone wins where zones overlap).
+/// When no cell reaches its threshold, a frame whose frame score is improbable for the camera still alerts on the cells
+/// that carry the score (<see cref="FrameScoreAlerts"/>, decision 0020).
 /// One instance per camera, not thread-safe: it keeps its working buffers between frames, and rebuilds its per-cell
 /// tables only when the map or frame size changes.
 /// </summary>
@@ -43,12 +45,57 @@ public sealed class RegionExtractor
             throw new ArgumentException($"Frame size of camera '{frame.CameraId}' is {frame.FrameWidth}×{frame.FrameHeight}.", nameof(frame));
         Prepare(w, h, frame.FrameWidth, frame.FrameHeight, _options.Threshold ?? frame.ProfileThreshold ?? RegionOptions.DefaultThreshold);
 
-        double sx = (double)frame.FrameWidth / w, sy = (double)frame.FrameHeight / h;
         var map = frame.AnomalyMap;
         var labels = _labels;
         int n = w * h;
         for (int i = 0; i < n; i++) labels[i] = map[i] >= _cellThreshold[i] ? 0 : -1; // 0 = unvisited foreground
+        var regions = Label(frame, RegionTrigger.Map);
+        if (regions.Count == 0 && FrameScoreAlerts(frame)) regions = Label(frame, RegionTrigger.FrameScore);
+        return regions;
+    }
 
+    /// <summary>
+    /// The frame-score rule (decision 0020): the frame's score is settled (no padded past in its window), its tail
+    /// probability is at or below the camera's frame tail threshold (the config's, else the profile's; 0 = off), and the
+    /// cells outside masks carry at least half of the score (Σ attention · map), so a masked area cannot raise it. Then the
+    /// foreground is the unmasked cells holding at least <see cref="HotAttentionShare"/> of the largest unmasked cell's attention.
+    /// </summary>
+    private bool FrameScoreAlerts(FrameAnalysis frame)
+    {
+        if (!frame.ScoreSettled || frame.Attention is not { } attention || frame.FrameTailProbability is not { } p) return false;
+        var limit = _options.FrameTailProbability ?? frame.FrameTailThreshold;
+        if (limit is not > 0 || !(p <= limit)) return false;
+        int n = frame.MapWidth * frame.MapHeight;
+        if (attention.Length < n) return false;
+        var map = frame.AnomalyMap;
+        double total = 0, open = 0;
+        float top = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double part = attention[i] * map[i];
+            total += part;
+            if (float.IsPositiveInfinity(_cellThreshold[i])) continue; // masked
+            open += part;
+            if (attention[i] > top) top = attention[i];
+        }
+        if (!(top > 0) || open < 0.5 * total) return false;
+        var cut = HotAttentionShare * top;
+        for (int i = 0; i < n; i++)
+            _labels[i] = !float.IsPositiveInfinity(_cellThreshold[i]) && attention[i] >= cut ? 0 : -1;
+        return true;
+    }
+
+    /// <summary>A frame-score alert's cells: those with at least this share of the hottest unmasked cell's attention.</summary>
+    public const float HotAttentionShare = 0.5f;
+
+    /// <summary>8-connected labelling of the foreground marked 0 in <see cref="_labels"/> (-1 = background), boxes, minimum areas.</summary>
+    private IReadOnlyList<Region> Label(FrameAnalysis frame, RegionTrigger trigger)
+    {
+        int w = frame.MapWidth, h = frame.MapHeight;
+        double sx = (double)frame.FrameWidth / w, sy = (double)frame.FrameHeight / h;
+        var map = frame.AnomalyMap;
+        var labels = _labels;
+        int n = w * h;
         List<Region>? regions = null;
         int next = 1;
         for (int start = 0; start < n; start++)
@@ -103,7 +150,8 @@ public sealed class RegionExtractor
                 (float)(sum / count),
                 count,
                 areaPixels,
-                zone >= 0 ? _options.Zones[zone].Name : null));
+                zone >= 0 ? _options.Zones[zone].Name : null,
+                trigger));
         }
         return regions is null ? Array.Empty<Region>() : regions;
     }

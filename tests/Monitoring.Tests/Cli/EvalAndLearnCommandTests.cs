@@ -59,6 +59,34 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         var trainFrames = new[] { "01", "02" }.Sum(c => Directory.GetFiles(Path.Combine(TestPaths.Ped2, "training", c), "*.jpg").Length);
         Assert.Equal(trainFrames, report.RootElement.GetProperty("train_frames").GetInt64()); // every frame analysed
         Assert.Equal(2, report.RootElement.GetProperty("clips").GetArrayLength());
+        // The false alarms count what the daemon would alert on (decision 0020): a cell at the map threshold, or a settled
+        // frame score at or below the frame tail threshold; the score settles once its 5-frame window holds no warm-up frame.
+        var scene = report.RootElement.GetProperty("scenes")[0];
+        var mapThreshold = scene.GetProperty("threshold").GetDouble();
+        var tailThreshold = scene.GetProperty("frame_tail_threshold").GetDouble();
+        Assert.Equal(1e-4, tailThreshold, 10);
+        long normal = 0, byMap = 0, byScore = 0, byEither = 0;
+        foreach (var clip in report.RootElement.GetProperty("clips").EnumerateArray())
+        {
+            var settled = clip.GetProperty("score_settled").EnumerateArray().Select(e => e.GetBoolean()).ToArray();
+            Assert.Equal(Enumerable.Range(0, settled.Length).Select(i => i >= 8), settled);
+            var peaks = clip.GetProperty("map_peaks").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            var tails = clip.GetProperty("tail_probabilities").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            var abnormal = clip.GetProperty("labels").EnumerateArray().Select(e => e.GetBoolean()).ToArray();
+            for (var i = 4; i < abnormal.Length; i++)
+            {
+                if (abnormal[i]) continue;
+                normal++;
+                bool m = peaks[i] >= mapThreshold, f = settled[i] && tails[i] <= tailThreshold;
+                byMap += m ? 1 : 0;
+                byScore += f ? 1 : 0;
+                byEither += m || f ? 1 : 0;
+            }
+        }
+        Assert.Equal(byEither, scene.GetProperty("false_alarm_frames").GetInt64());
+        Assert.Equal(normal, scene.GetProperty("normal_frames").GetInt64());
+        Assert.Contains($"false_alarm_frames={byEither}/{normal}", text);
+        Assert.Contains($"alerts: frame_tail_threshold=0.0001 false_alarm_frames_map={byMap}/{normal} false_alarm_frames_frame_score={byScore}/{normal} ", text);
         // Plots: PNGs of their sizes with the curves drawn. The ROC's blue curve rises above the chance diagonal: more of
         // it in the upper-left triangle than in the lower-right one.
         var roc = PlotImages.Load(Path.Combine(outDir, "roc.png"), EvalPlots.RocSize, EvalPlots.RocSize);

@@ -151,4 +151,92 @@ public class RegionExtractorTests
         Assert.Equal("door", regions[0].Zone);
         Assert.Null(regions[1].Zone);
     }
+
+    // Frame-score alerts (decision 0020): a 8×4 map whose cells all stay below the map threshold 0.9, with the attention
+    // concentrated on a 2×2 blob on the left ("the cells that carry the score") and a weaker 1-cell spot on the right.
+    private static readonly float[] SoftMap = SyntheticMaps.FromRows(
+        "77....5.",
+        "77......",
+        "........",
+        "........");
+    private static readonly float[] Attention = SyntheticMaps.FromRows(
+        "88....3.",
+        "88......",
+        "........",
+        "........");
+
+    private static FrameAnalysis Scored(double tail, bool settled = true, double? profileTail = 1e-4, float[]? attention = null) =>
+        SyntheticMaps.Frame(SoftMap, 8, 4, 800, 400) with
+        {
+            ProfileThreshold = 0.9f, FrameTailProbability = tail, FrameTailThreshold = profileTail,
+            Attention = attention ?? Attention, ScoreSettled = settled,
+        };
+
+    [Fact]
+    public void An_improbable_frame_score_alerts_on_the_cells_that_carry_it()
+    {
+        var extractor = new RegionExtractor(new RegionOptions());
+        var region = Assert.Single(extractor.Extract(Scored(tail: 5e-5)));
+        Assert.Equal(RegionTrigger.FrameScore, region.Trigger);
+        Assert.Equal(new PixelBox(0, 0, 200, 200), region.Box); // the 2×2 blob; the spot holds under half its attention
+        Assert.Equal(0.7f, region.Peak, 5);
+        Assert.Equal(4, region.AreaCells);
+
+        // At the threshold it alerts; above it, or while the score still holds the padded past, or without attention: nothing.
+        Assert.Single(extractor.Extract(Scored(tail: 1e-4)));
+        Assert.Empty(extractor.Extract(Scored(tail: 2e-4)));
+        Assert.Empty(extractor.Extract(Scored(tail: 1e-6, settled: false)));
+        Assert.Empty(extractor.Extract(Scored(tail: 1e-6) with { Attention = null }));
+        // A profile without a held-out calibration names no frame tail threshold: off unless the config sets one.
+        Assert.Empty(extractor.Extract(Scored(tail: 1e-6, profileTail: null)));
+        Assert.Single(new RegionExtractor(new RegionOptions { FrameTailProbability = 1e-5 }).Extract(Scored(tail: 1e-6, profileTail: null)));
+    }
+
+    [Fact]
+    public void The_config_overrides_or_turns_off_the_profiles_frame_tail_threshold()
+    {
+        Assert.Empty(new RegionExtractor(new RegionOptions { FrameTailProbability = 0 }).Extract(Scored(tail: 1e-9)));
+        Assert.Empty(new RegionExtractor(new RegionOptions { FrameTailProbability = 1e-6 }).Extract(Scored(tail: 5e-5)));
+        Assert.Single(new RegionExtractor(new RegionOptions { FrameTailProbability = 1e-3 }).Extract(Scored(tail: 5e-4)));
+
+        var errors = new RegionOptionsValidator().Check(new RegionOptions { FrameTailProbability = 1.5 }, "alerts.cameras.door");
+        Assert.Contains(errors, e => e.StartsWith("alerts.cameras.door.frameTailProbability is 1.5", StringComparison.Ordinal));
+        Assert.Contains(new RegionOptionsValidator().Check(new RegionOptions { FrameTailProbability = -1 }, "alerts.regions"),
+            e => e.StartsWith("alerts.regions.frameTailProbability", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_map_region_takes_precedence_and_the_frame_score_path_adds_nothing()
+    {
+        var map = (float[])SoftMap.Clone();
+        map[6] = 0.95f; // the right spot (x 6, y 0) now reaches the map threshold
+        var frame = Scored(tail: 1e-6) with { AnomalyMap = map };
+        var region = Assert.Single(new RegionExtractor(new RegionOptions()).Extract(frame));
+        Assert.Equal(RegionTrigger.Map, region.Trigger);
+        Assert.Equal(new PixelBox(600, 0, 100, 100), region.Box);
+    }
+
+    [Fact]
+    public void Masks_bound_frame_score_alerts()
+    {
+        // The blob masked: its cells cannot be a region, and they carry most of the score, so the frame does not alert.
+        var blobMasked = new RegionOptions { Masks = [new MaskOptions { Points = SyntheticMaps.Rect(0, 0, 250, 250) }] };
+        Assert.Empty(new RegionExtractor(blobMasked).Extract(Scored(tail: 1e-6)));
+
+        // The spot as hot in attention as the blob (two regions unmasked); masked, it carries less than half of the score:
+        // the alert stands, on the unmasked cells only.
+        var attention = SyntheticMaps.FromRows(
+            "88....8.",
+            "88......",
+            "........",
+            "........");
+        Assert.Equal(2, new RegionExtractor(new RegionOptions()).Extract(Scored(tail: 1e-6, attention: attention)).Count);
+        var cornerMasked = new RegionOptions { Masks = [new MaskOptions { Points = SyntheticMaps.Rect(620, 0, 180, 120) }] };
+        var regions = new RegionExtractor(cornerMasked).Extract(Scored(tail: 1e-6, attention: attention));
+        Assert.Equal(new PixelBox(0, 0, 200, 200), Assert.Single(regions).Box);
+
+        // Zones name frame-score regions as they name map regions.
+        var zoned = new RegionOptions { Zones = [new ZoneOptions { Name = "lawn", Points = SyntheticMaps.Rect(0, 0, 300, 300) }] };
+        Assert.Equal("lawn", Assert.Single(new RegionExtractor(zoned).Extract(Scored(tail: 1e-6))).Zone);
+    }
 }

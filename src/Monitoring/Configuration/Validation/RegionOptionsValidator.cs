@@ -1,6 +1,6 @@
 namespace Monitoring.Configuration;
 
-/// <summary>"alerts.regions" and each "alerts.cameras.ID": threshold, minimum areas, masks and zones.</summary>
+/// <summary>"alerts.regions" and each "alerts.cameras.ID": thresholds, minimum areas, masks and zones.</summary>
 public sealed class RegionOptionsValidator : OptionsValidator<RegionOptions>
 {
     public override string DefaultPath => "alerts.regions";
@@ -9,6 +9,8 @@ public sealed class RegionOptionsValidator : OptionsValidator<RegionOptions>
     {
         if (o.Threshold is { } t && (t <= 0 || t > 1 || float.IsNaN(t)))
             errors.Add($"{path}.threshold is {t}: use a probability in (0, 1], or leave it out to use the threshold each camera's profile derived.");
+        if (o.FrameTailProbability is { } q && !(q >= 0 && q < 1))
+            errors.Add($"{path}.frameTailProbability is {q}: use a probability in [0, 1) (0 turns frame-score alerts off), or leave it out to use the one each camera's profile derived.");
         if (o.MinAreaCells < 1) errors.Add($"{path}.minAreaCells is {o.MinAreaCells}: use 1 or more.");
         if (o.MinAreaPixels < 0) errors.Add($"{path}.minAreaPixels is {o.MinAreaPixels}: use 0 or more.");
         for (int i = 0; i < o.Masks.Length; i++)
