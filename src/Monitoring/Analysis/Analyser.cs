@@ -97,7 +97,7 @@ public sealed class Analyser
                     // A learning frame's score (no profile) says nothing: it stays out of the smoother, which starts with the profile.
                     var frameScore = learning ? batch.Score[i] : cam.Smoother.Add(batch.Score[i], restart);
                     var result = new ScoredFrame(frame, frameScore, batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
-                        cam.Profile?.Version ?? "learning", batch.AttentionOf(i))
+                        cam.Profile?.Version ?? "learning", learning ? default : batch.AttentionOf(i)) // a learning frame never alerts
                     {
                         WarmingUp = warmingUp,
                         ProfileThreshold = cam.Profile?.Calibration.MapThreshold,
