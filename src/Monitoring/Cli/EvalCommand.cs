@@ -65,6 +65,15 @@ public static class EvalCommand
                               $"false_alarm_frames_frame_score={scene.FalseAlarmsFrameScore.Alerting}/{scene.FalseAlarmsFrameScore.Normal} " +
                               $"alerted_abnormal_frames={scene.AlertedAnomalies.Alerting}/{scene.AlertedAnomalies.Abnormal}");
         foreach (var scene in report.Scenes)
+        {
+            var (away, awayNormal) = scene.FalseAlarmsAway;
+            var per1000 = awayNormal > 0 ? (1000.0 * away / awayNormal).ToString("0.00", CultureInfo.InvariantCulture) : "nan";
+            Console.WriteLine($"away{(scene.Name.Length > 0 ? " " + scene.Name : "")}: false_alarm_frames_away={away}/{awayNormal} " +
+                              $"per_1000={per1000} (normal frames more than {scene.AfterAnomalyFrames} frames after any abnormal frame) " +
+                              $"anomalous_clips_alerted={scene.AnomalousClipsAlerted.Alerted}/{scene.AnomalousClipsAlerted.Anomalous} " +
+                              $"anomalous_clips_alerted_map={scene.AnomalousClipsAlertedMap.Alerted}/{scene.AnomalousClipsAlertedMap.Anomalous}");
+        }
+        foreach (var scene in report.Scenes)
             Console.WriteLine($"frame_stride{(scene.Name.Length > 0 ? " " + scene.Name : "")}={scene.FrameStride} ({scene.Motion})");
 
         if (outDir is not null) WriteOutputs(report, outDir, model.CellsW, model.CellsH);
@@ -101,6 +110,10 @@ public static class EvalCommand
                 frame_tail_threshold = s.Calibration.FrameTailThreshold, false_alarm_frames_map = s.FalseAlarmsMap.Alerting,
                 false_alarm_frames_frame_score = s.FalseAlarmsFrameScore.Alerting,
                 alerted_abnormal_frames = s.AlertedAnomalies.Alerting, abnormal_frames = s.AlertedAnomalies.Abnormal,
+                after_anomaly_frames = s.AfterAnomalyFrames, false_alarm_frames_away = s.FalseAlarmsAway.Alerting,
+                normal_frames_away = s.FalseAlarmsAway.Normal,
+                anomalous_clips = s.AnomalousClipsAlerted.Anomalous, anomalous_clips_alerted = s.AnomalousClipsAlerted.Alerted,
+                anomalous_clips_alerted_map = s.AnomalousClipsAlertedMap.Alerted,
                 frame_stride = s.FrameStride, motion = s.Motion,
                 calibration = new
                 {

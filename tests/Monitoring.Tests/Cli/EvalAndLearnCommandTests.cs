@@ -22,7 +22,10 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         var labels = Path.Combine(_dir, "labels.json");
         using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.Ped2, "testing", "labels.json"))))
         {
-            var subset = doc.RootElement.EnumerateObject().Where(p => p.Name is "01" or "02").ToDictionary(p => p.Name, p => p.Value.Clone());
+            var subset = doc.RootElement.EnumerateObject().Where(p => p.Name is "01" or "02").ToDictionary(p => p.Name, p => (object)p.Value.Clone());
+            // Clip 02's anomaly is cut short to frame 150, so that the clip has normal frames right after an anomaly and
+            // further away from it (the "away" count tells them apart).
+            subset["02"] = new { frames = 180, abnormal = new[] { new[] { 94, 150 } } };
             File.WriteAllText(labels, JsonSerializer.Serialize(subset));
         }
         var train = Path.Combine(_dir, "train");
@@ -65,7 +68,10 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         var mapThreshold = scene.GetProperty("threshold").GetDouble();
         var tailThreshold = scene.GetProperty("frame_tail_threshold").GetDouble();
         Assert.Equal(1e-4, tailThreshold, 10);
-        long normal = 0, byMap = 0, byScore = 0, byEither = 0;
+        long normal = 0, byMap = 0, byScore = 0, byEither = 0, awayNormal = 0, awayAlerting = 0;
+        int anomalousClips = 0, clipsAlerted = 0, clipsAlertedMap = 0;
+        var after = scene.GetProperty("after_anomaly_frames").GetInt32();
+        Assert.Equal(5, after); // v7's score window
         foreach (var clip in report.RootElement.GetProperty("clips").EnumerateArray())
         {
             var settled = clip.GetProperty("score_settled").EnumerateArray().Select(e => e.GetBoolean()).ToArray();
@@ -73,16 +79,38 @@ public sealed class EvalAndLearnCommandTests : IDisposable
             var peaks = clip.GetProperty("map_peaks").EnumerateArray().Select(e => e.GetDouble()).ToArray();
             var tails = clip.GetProperty("tail_probabilities").EnumerateArray().Select(e => e.GetDouble()).ToArray();
             var abnormal = clip.GetProperty("labels").EnumerateArray().Select(e => e.GetBoolean()).ToArray();
+            bool anyAlert = false, anyMapAlert = false;
             for (var i = 4; i < abnormal.Length; i++)
             {
-                if (abnormal[i]) continue;
-                normal++;
                 bool m = peaks[i] >= mapThreshold, f = settled[i] && tails[i] <= tailThreshold;
+                if (abnormal[i])
+                {
+                    anyAlert |= m || f;
+                    anyMapAlert |= m;
+                    continue;
+                }
+                normal++;
                 byMap += m ? 1 : 0;
                 byScore += f ? 1 : 0;
                 byEither += m || f ? 1 : 0;
+                // "Away": no abnormal frame among the `after` frames before this one.
+                if (Enumerable.Range(Math.Max(0, i - after), Math.Min(i, after)).Any(j => abnormal[j])) continue;
+                awayNormal++;
+                awayAlerting += m || f ? 1 : 0;
             }
+            if (!abnormal.Any(l => l)) continue;
+            anomalousClips++;
+            clipsAlerted += anyAlert ? 1 : 0;
+            clipsAlertedMap += anyMapAlert ? 1 : 0;
         }
+        Assert.Equal(2, anomalousClips);
+        Assert.True(awayNormal > 0 && awayNormal < normal, $"away {awayNormal} of {normal} normal frames");
+        Assert.Equal(awayAlerting, scene.GetProperty("false_alarm_frames_away").GetInt64());
+        Assert.Equal(awayNormal, scene.GetProperty("normal_frames_away").GetInt64());
+        Assert.Equal(clipsAlerted, scene.GetProperty("anomalous_clips_alerted").GetInt32());
+        Assert.Equal(clipsAlertedMap, scene.GetProperty("anomalous_clips_alerted_map").GetInt32());
+        Assert.Contains($"away: false_alarm_frames_away={awayAlerting}/{awayNormal} ", text);
+        Assert.Contains($"anomalous_clips_alerted={clipsAlerted}/2 anomalous_clips_alerted_map={clipsAlertedMap}/2", text);
         Assert.Equal(byEither, scene.GetProperty("false_alarm_frames").GetInt64());
         Assert.Equal(normal, scene.GetProperty("normal_frames").GetInt64());
         Assert.Contains($"false_alarm_frames={byEither}/{normal}", text);
