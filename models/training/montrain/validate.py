@@ -390,12 +390,17 @@ def print_scene(name, res, kinds):
 
 def main():
     args = parse()
+    labels_path = os.path.join(args.scenes, args.labels)
+    if not os.path.isfile(labels_path):
+        raise SystemExit(f"montrain.validate: no labels file {labels_path}; --labels names a file in --scenes (labels.json, "
+                         f"or labels-real.json, which `python3 -m montrain.scenes` writes since the tenth session: re-generate "
+                         f"the scenes folder with it)")
     torch.set_num_threads(args.threads)
     model, meta = ex.load_onnx_into_torch(args.model)
     cal = json.loads(meta["calibration"])
     assert cal["features"] == list(V7), f"expected v7's channels in the graph, found {cal['features']}"
     sha = hashlib.sha256(open(args.model, "rb").read()).hexdigest()
-    labels = json.load(open(os.path.join(args.scenes, args.labels)))
+    labels = json.load(open(labels_path))
     names = sorted(n for n in os.listdir(os.path.join(args.scenes, "test")) if os.path.isdir(os.path.join(args.scenes, "test", n)))
     print(f"model {meta['model_name']} v{meta['model_version']} sha {sha[:12]}; scenes {names} in {args.scenes}")
     raws = {n: extract(model, args.scenes, n, args.cache, sha) for n in names}
