@@ -67,11 +67,11 @@ public static class EvalCommand
         foreach (var scene in report.Scenes)
         {
             var (away, awayNormal) = scene.FalseAlarmsAway;
+            var (caught, anomalous) = scene.AnomalousClipsAlerted;
             var per1000 = awayNormal > 0 ? (1000.0 * away / awayNormal).ToString("0.00", CultureInfo.InvariantCulture) : "nan";
             Console.WriteLine($"away{(scene.Name.Length > 0 ? " " + scene.Name : "")}: false_alarm_frames_away={away}/{awayNormal} " +
                               $"per_1000={per1000} (normal frames more than {scene.AfterAnomalyFrames} frames after any abnormal frame) " +
-                              $"anomalous_clips_alerted={scene.AnomalousClipsAlerted.Alerted}/{scene.AnomalousClipsAlerted.Anomalous} " +
-                              $"anomalous_clips_alerted_map={scene.AnomalousClipsAlertedMap.Alerted}/{scene.AnomalousClipsAlertedMap.Anomalous}");
+                              $"anomalous_clips_alerted={caught}/{anomalous} anomalous_clips_alerted_map={scene.AnomalousClipsAlertedMap.Alerted}/{anomalous}");
         }
         foreach (var scene in report.Scenes)
             Console.WriteLine($"frame_stride{(scene.Name.Length > 0 ? " " + scene.Name : "")}={scene.FrameStride} ({scene.Motion})");

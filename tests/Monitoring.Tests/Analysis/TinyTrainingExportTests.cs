@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Monitoring.Analysis;
 using Monitoring.Inference;
@@ -37,26 +36,9 @@ public sealed class TinyTrainingExportTests
     /// <summary>Runs <c>python3 -m montrain.tiny --out DIR</c> (one torch thread) and returns its JSON summary line.</summary>
     private static JsonElement RunTiny(string outDir)
     {
-        var psi = new ProcessStartInfo(RequiresTrainingToolsFactAttribute.Python)
-        {
-            WorkingDirectory = RequiresTrainingToolsFactAttribute.TrainingDir,
-            ArgumentList = { "-m", "montrain.tiny", "--out", outDir },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        psi.Environment["OMP_NUM_THREADS"] = "1";
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start python3");
-        var err = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        if (!p.WaitForExit(120_000))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail("python3 -m montrain.tiny did not finish within 120 s");
-        }
-        p.WaitForExit();
-        var lines = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(p.ExitCode == 0, $"python3 -m montrain.tiny exited with {p.ExitCode}:\n{stdout.Result}\n{err.Result}");
+        var (exitCode, stdout, stderr) = TrainingModule.Run("montrain.tiny", ["--out", outDir], torchThreads: 1);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(exitCode == 0, $"python3 -m montrain.tiny exited with {exitCode}:\n{stdout}\n{stderr}");
         return JsonDocument.Parse(lines[^1]).RootElement.Clone();
     }
 }
