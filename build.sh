@@ -3,7 +3,7 @@
 #
 #   ./build.sh demo    set up everything, then run the daemon once over the bundled demo config
 #   ./build.sh test    set up everything, then run the whole test suite
-#   ./build.sh setup   only the set-up (apt packages, OpenCV shim, dotnet build with its NuGet packages)
+#   ./build.sh setup   only the set-up (apt packages, OpenCV and libtorch shims, dotnet build with its NuGet packages)
 #   ./build.sh train   install the training tools and train + export the model (models/training)
 #
 # Every step is idempotent: a second run skips what is already done.
@@ -34,7 +34,8 @@ setup_packages() {
   # GStreamer RTSP server + ffmpeg: the tests' loopback cameras. ONNX Runtime comes from NuGet with the build.
   # fonts-dejavu-core: the text of eval's and the soak's plots (ScottPlot's SkiaSharp reads /usr/share/fonts itself).
   # chromium: the dashboard's browser tests (driven by Microsoft.Playwright's driver from NuGet; no browser download).
-  apt_install ca-certificates g++ make cmake pkg-config libopencv-dev opencv-doc \
+  # libtorch-dev: PyTorch 1.13's C++ library for the shim that tunes each camera's predictor (decision 0021).
+  apt_install ca-certificates g++ make cmake pkg-config libopencv-dev opencv-doc libtorch-dev \
     python3 python3-gi gir1.2-gst-rtsp-server-1.0 python3-gst-1.0 \
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-libav \
     ffmpeg fonts-dejavu-core chromium
@@ -52,6 +53,17 @@ setup_shim() {
   install -m 0755 "$NATIVE/build/cvshim/libmonitoring_cvshim.so" "$so"
 }
 
+setup_torchshim() {
+  local so="$LIB/libmonitoring_torchshim.so"
+  local src="$ROOT/src/native/torchshim"
+  if [ -f "$so" ] && [ -z "$(find "$src" -newer "$so" -type f | head -n 1)" ]; then return; fi
+  log "building the libtorch shim"
+  mkdir -p "$LIB"
+  cmake -S "$src" -B "$NATIVE/build/torchshim" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$NATIVE/build/torchshim" -j "$(nproc)" >/dev/null
+  install -m 0755 "$NATIVE/build/torchshim/libmonitoring_torchshim.so" "$so"
+}
+
 setup_dotnet() {
   log "dotnet build ($CONFIG)"
   dotnet build "$ROOT/Monitoring.sln" -c "$CONFIG" -nologo -clp:ErrorsOnly -v:q
@@ -60,6 +72,7 @@ setup_dotnet() {
 setup() {
   setup_packages
   setup_shim
+  setup_torchshim
   setup_dotnet
 }
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Monitoring.Inference;
+using Monitoring.Tuning;
 
 namespace Monitoring.Analysis;
 
@@ -20,12 +21,17 @@ public sealed class AnomalyModel : IDisposable
     public const string ScoreOutput = "score";
 
     private readonly OnnxSession _session;
+    private readonly OnnxSessionOptions _options;
+    private readonly ILogger? _logger;
 
-    private AnomalyModel(OnnxSession session, string path, string sha256)
+    private AnomalyModel(OnnxSession session, string path, string sha256, OnnxSessionOptions options, ILogger? logger, PredictorWeights? predictor = null)
     {
         _session = session;
+        _options = options;
+        _logger = logger;
         Path = path;
         Sha256 = sha256;
+        Predictor = predictor;
         var frames = Find(session.Inputs, FramesInput, 4, path);
         var mean = Find(session.Inputs, ProfileMeanInput, 4, path);
         Find(session.Inputs, ProfileVarInput, 4, path);
@@ -41,9 +47,12 @@ public sealed class AnomalyModel : IDisposable
         Version = session.Metadata.TryGetValue("model_version", out var v)
             ? $"{(session.Metadata.TryGetValue("model_name", out var n) ? n : "model")}-{v}-{sha256[..12]}"
             : sha256[..12];
+        if (predictor is not null) Version += $"+pred-{predictor.Hash()}";
     }
 
     public string Path { get; }
+    /// <summary>The camera's own predictor this session runs with (<see cref="WithPredictor"/>); null: the model's own.</summary>
+    public PredictorWeights? Predictor { get; }
     /// <summary>
     /// Analysed frames the frame score is averaged over (metadata <c>score_window</c>; 1 when the model does not
     /// say): see <see cref="ScoreSmoother"/>.
@@ -89,7 +98,30 @@ public sealed class AnomalyModel : IDisposable
         var session = OnnxSession.Load(full, options, logger);
         try
         {
-            return new AnomalyModel(session, full, sha);
+            return new AnomalyModel(session, full, sha, options, logger);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The same model with a camera's tuned predictor (<see cref="PredictorTuner"/>) in place of its own: a session of its
+    /// own, with the same contract, head and <see cref="Sha256"/> (profiles stay tied to the model file), and a
+    /// <see cref="Version"/> that names the predictor. Dispose it apart from this one.
+    /// </summary>
+    public AnomalyModel WithPredictor(PredictorWeights predictor)
+    {
+        var file = File.ReadAllBytes(Path);
+        if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(file)), Sha256, StringComparison.Ordinal))
+            throw new ModelContractException($"model '{Path}' changed on disk since it was loaded (sha256 {Sha256[..12]}…); restart to use the new model");
+        var bytes = OnnxInitializers.Patch(file, Path, predictor.Tensors);
+        var session = OnnxSession.Load(Path, _options, null, bytes);
+        try
+        {
+            return new AnomalyModel(session, Path, Sha256, _options, _logger, predictor);
         }
         catch
         {

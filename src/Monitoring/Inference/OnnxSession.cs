@@ -64,7 +64,9 @@ public sealed partial class OnnxSession : IDisposable
     /// <exception cref="FileNotFoundException">The model file does not exist (the message names the full path).</exception>
     /// <exception cref="InferenceException">ORT could not load the model (message: path and ORT's reason), or
     /// <see cref="ExecutionProvider.Cuda"/> was asked for and cannot be enabled (message: what is missing and the fix).</exception>
-    public static OnnxSession Load(string modelPath, OnnxSessionOptions options, ILogger? logger = null)
+    /// <param name="modelBytes">The model to load in place of the file's content (a copy of it with a camera's tuned
+    /// weights written in); <paramref name="modelPath"/> still names it in messages.</param>
+    public static OnnxSession Load(string modelPath, OnnxSessionOptions options, ILogger? logger = null, byte[]? modelBytes = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         ArgumentNullException.ThrowIfNull(options);
@@ -84,7 +86,7 @@ public sealed partial class OnnxSession : IDisposable
         {
             try
             {
-                session = CreateSession(fullPath, options, cuda: true);
+                session = CreateSession(fullPath, options, cuda: true, modelBytes);
                 active = ExecutionProvider.Cuda;
             }
             catch (InferenceException e) when (options.Provider == ExecutionProvider.Auto && e.Data.Contains(CudaFailure))
@@ -95,7 +97,7 @@ public sealed partial class OnnxSession : IDisposable
         if (session is null)
         {
             // A model that cannot load on the CPU either throws here, without a misleading CUDA warning.
-            session = CreateSession(fullPath, options, cuda: false);
+            session = CreateSession(fullPath, options, cuda: false, modelBytes);
             if (whyNotCuda is not null)
                 logger?.LogWarning(
                     "ONNX Runtime: the CUDA execution provider is unavailable, running {Model} on the CPU (provider " +
@@ -258,7 +260,7 @@ public sealed partial class OnnxSession : IDisposable
 
     private const string CudaFailure = "monitoring.cuda";
 
-    private static InferenceSession CreateSession(string fullPath, OnnxSessionOptions options, bool cuda)
+    private static InferenceSession CreateSession(string fullPath, OnnxSessionOptions options, bool cuda, byte[]? modelBytes)
     {
         // First: it makes the process's ORT environment (with our log callback) before anything else touches ORT.
         using var log = OnnxRuntimeInfo.Capture();
@@ -284,7 +286,7 @@ public sealed partial class OnnxSession : IDisposable
         }
         try
         {
-            return new InferenceSession(fullPath, so);
+            return modelBytes is null ? new InferenceSession(fullPath, so) : new InferenceSession(modelBytes, so);
         }
         catch (OnnxRuntimeException e)
         {

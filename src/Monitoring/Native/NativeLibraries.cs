@@ -9,6 +9,8 @@ public enum NativeLib
 {
     /// <summary>Our OpenCV 4.6 shim, built from src/native/cvshim by ./build.sh setup.</summary>
     CvShim,
+    /// <summary>Our libtorch 1.13 shim (predictor tuning), built from src/native/torchshim by ./build.sh setup (decision 0021).</summary>
+    TorchShim,
 }
 
 /// <summary>Thrown when a native library cannot be found or loaded; the message names the file and the fix.</summary>
@@ -27,6 +29,9 @@ public static class NativeLibraries
     /// <summary>The <c>[DllImport]</c> name of the OpenCV shim.</summary>
     public const string CvShimImportName = "monitoring_cvshim";
 
+    /// <summary>The <c>[DllImport]</c> name of the libtorch shim.</summary>
+    public const string TorchShimImportName = "monitoring_torchshim";
+
     private static readonly Lock Gate = new();
     private static readonly Dictionary<NativeLib, nint> Loaded = [];
     private static int _resolverInstalled;
@@ -37,6 +42,7 @@ public static class NativeLibraries
     public static string FileName(NativeLib lib) => lib switch
     {
         NativeLib.CvShim => "libmonitoring_cvshim.so",
+        NativeLib.TorchShim => "libmonitoring_torchshim.so",
         _ => throw new ArgumentOutOfRangeException(nameof(lib)),
     };
 
@@ -44,6 +50,8 @@ public static class NativeLibraries
     {
         NativeLib.CvShim =>
             "Build it with `./build.sh setup` (installs libopencv-dev and builds src/native/cvshim into .native/lib)",
+        NativeLib.TorchShim =>
+            "Build it with `./build.sh setup` (installs libtorch-dev and builds src/native/torchshim into .native/lib)",
         _ => throw new ArgumentOutOfRangeException(nameof(lib)),
     };
 
@@ -103,7 +111,7 @@ public static class NativeLibraries
     }
 
     /// <summary>
-    /// Routes <c>[DllImport(CvShimImportName)]</c> of this assembly through <see cref="Load"/>, so a
+    /// Routes <c>[DllImport(CvShimImportName)]</c> (and the libtorch shim's) of this assembly through <see cref="Load"/>, so a
     /// missing shim gives <see cref="NativeLibraryMissingException"/> rather than DllNotFoundException.
     /// </summary>
     public static void InstallResolver()
@@ -115,6 +123,7 @@ public static class NativeLibraries
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? path) => name switch
     {
         CvShimImportName => Load(NativeLib.CvShim),
+        TorchShimImportName => Load(NativeLib.TorchShim),
         _ => 0,
     };
 }
