@@ -37,26 +37,43 @@ public sealed class Analyser
     public Task RunAsync(CancellationToken stop) => Task.Factory.StartNew(
         () => Loop(stop), stop, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
+    /// <summary>Frames of one camera with its own model (own predictor) per run of that model: such a camera's frames
+    /// cannot share a batch with other cameras', and a camera seldom has more queued within one batch wait.</summary>
+    internal const int OwnModelBatch = 4;
+
     private async Task Loop(CancellationToken stop)
     {
-        using var batch = _model.CreateBatch(_modelOptions.MaxBatchSize);
-        var members = new (CameraContext Camera, Frame Frame, bool WarmingUp, bool Restart, bool Learning, bool Settled)[batch.Capacity];
+        // One batch per model: the shared model's, and one per camera that runs its own predictor (made when first needed).
+        var batches = new Dictionary<AnomalyModel, AnalysisBatch>(ReferenceEqualityComparer.Instance);
+        AnalysisBatch BatchOf(AnomalyModel m)
+        {
+            if (!batches.TryGetValue(m, out var b))
+                batches[m] = b = m.CreateBatch(ReferenceEquals(m, _model) ? _modelOptions.MaxBatchSize : Math.Min(OwnModelBatch, _modelOptions.MaxBatchSize));
+            return b;
+        }
+        var capacity = _modelOptions.MaxBatchSize;
+        var members = new (CameraContext Camera, AnalysisBatch Batch, int Slot, Frame Frame, bool WarmingUp, bool Restart, bool Learning, bool Settled)[capacity];
+        var used = new List<AnalysisBatch>();
         var rr = 0;
         try
         {
             while (true)
             {
-                batch.Clear();
+                foreach (var b in used) b.Clear();
+                used.Clear();
                 var n = 0;
                 // Wait for the first frame from any camera.
                 if (!await WaitForAnyAsync(stop)) break;
                 var deadline = Stopwatch.GetTimestamp() + _modelOptions.MaxBatchWaitMs * Stopwatch.Frequency / 1000;
-                while (n < batch.Capacity)
+                while (n < capacity)
                 {
                     var took = false;
-                    for (var k = 0; k < _cameras.Length && n < batch.Capacity; k++)
+                    for (var k = 0; k < _cameras.Length && n < capacity; k++)
                     {
                         var cam = _cameras[(rr + k) % _cameras.Length];
+                        cam.Poll(); // a predictor tuned in the background switches the camera to its own model here
+                        var batch = BatchOf(cam.Model);
+                        if (batch.Count == batch.Capacity) continue; // its model's batch is full: the camera waits for the next one
                         if (!cam.Source.Frames.TryRead(out var frame)) continue;
                         took = true;
                         if (IsTooOld(cam, frame))
@@ -65,16 +82,17 @@ public sealed class Analyser
                             continue;
                         }
                         cam.Push(frame.Grey, frame.Segment);
-                        batch.Add(cam.Window, cam.Profile);
+                        if (batch.Count == 0) used.Add(batch);
+                        var slot = batch.Add(cam.Window, cam.Profile);
                         // Until the window holds its span of real frames its past is padding (a stream start, a reconnect).
                         // Learning: run without a profile. A frame added so stays a learning frame even when the camera's
                         // profile is built by an earlier frame of the same batch: its outputs were computed without one.
                         // The frame score is settled once its window holds no warm-up frame's score (decision 0020).
-                        members[n++] = (cam, frame, !cam.Window.IsFull, cam.Window.FramesSinceStart == 1, cam.Learning,
+                        members[n++] = (cam, batch, slot, frame, !cam.Window.IsFull, cam.Window.FramesSinceStart == 1, cam.Learning,
                             cam.Window.FramesSinceStart >= cam.Window.Span + cam.Smoother.Window - 1);
                     }
                     rr = (rr + 1) % _cameras.Length;
-                    if (n >= batch.Capacity || Stopwatch.GetTimestamp() >= deadline) break;
+                    if (n >= capacity || Stopwatch.GetTimestamp() >= deadline) break;
                     if (!took)
                     {
                         // Nothing queued right now: give the batch a moment to fill, then go with what we have.
@@ -84,20 +102,20 @@ public sealed class Analyser
                 }
                 if (n == 0) continue;
                 var t0 = Stopwatch.GetTimestamp();
-                _model.Run(batch);
+                foreach (var b in used) b.Model.Run(b);
                 _metrics.RecordInference(n, Stopwatch.GetElapsedTime(t0).TotalSeconds);
                 for (var i = 0; i < n; i++)
                 {
-                    var (cam, frame, warmingUp, restart, learning, settled) = members[i];
+                    var (cam, batch, slot, frame, warmingUp, restart, learning, settled) = members[i];
                     members[i] = default;
-                    if (learning) cam.Learn(batch.FeaturesOf(i), restart);
+                    if (learning) cam.Learn(batch.FeaturesOf(slot), restart);
                     cam.AnalysedFrames++;
                     _metrics.FrameAnalysed(cam.Source.Id);
                     // Results come in the order the frames were pushed, so each camera's smoother stays causal.
                     // A learning frame's score (no profile) says nothing: it stays out of the smoother, which starts with the profile.
-                    var frameScore = learning ? batch.Score[i] : cam.Smoother.Add(batch.Score[i], restart);
-                    var result = new ScoredFrame(frame, frameScore, batch.AnomalyMapOf(i), _model.CellsW, _model.CellsH, learning,
-                        cam.Profile?.Version ?? "learning", learning ? default : batch.AttentionOf(i)) // a learning frame never alerts
+                    var frameScore = learning ? batch.Score[slot] : cam.Smoother.Add(batch.Score[slot], restart);
+                    var result = new ScoredFrame(frame, frameScore, batch.AnomalyMapOf(slot), _model.CellsW, _model.CellsH, learning,
+                        cam.Profile?.Version ?? "learning", learning ? default : batch.AttentionOf(slot)) // a learning frame never alerts
                     {
                         WarmingUp = warmingUp,
                         ProfileThreshold = cam.Profile?.Calibration.MapThreshold,
@@ -115,6 +133,8 @@ public sealed class Analyser
         finally
         {
             for (var i = 0; i < members.Length; i++) members[i].Frame?.Dispose();
+            foreach (var b in batches.Values) b.Dispose();
+            foreach (var cam in _cameras) cam.Dispose();
             _output.TryComplete();
         }
     }

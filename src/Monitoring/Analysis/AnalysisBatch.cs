@@ -31,6 +31,8 @@ public sealed class AnalysisBatch : IDisposable
     }
 
     public int Capacity { get; }
+    /// <summary>The model the batch's buffers are bound to.</summary>
+    public AnomalyModel Model => _model;
     public int Count { get; private set; }
     public float[] Frames { get; }
     public float[] ProfileMean { get; }

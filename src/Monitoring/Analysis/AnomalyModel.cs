@@ -130,6 +130,22 @@ public sealed class AnomalyModel : IDisposable
         }
     }
 
+    /// <summary>The model file's own predictor weights (read once; throws <see cref="ModelContractException"/> for a model without the U-Net).</summary>
+    public PredictorWeights OwnPredictor => _own ??= PredictorWeights.FromModel(Path);
+    private PredictorWeights? _own;
+
+    /// <summary>
+    /// The model a camera with <paramref name="profile"/> runs: this one, or — when the profile carries the camera's own
+    /// predictor — a new session with it (<see cref="WithPredictor"/>; the caller disposes it).
+    /// </summary>
+    /// <exception cref="ProfileException">The profile's predictor does not fit this model (the message says to learn again).</exception>
+    public AnomalyModel For(NormalityProfile profile, string profilePath)
+    {
+        if (profile.Predictor is null) return this;
+        return WithPredictor(OwnPredictor.WithValues(profile.Predictor,
+            $"profile '{profilePath}' (learn it again: monitoring learn --camera {profile.CameraId} --config CONFIG)"));
+    }
+
     public AnalysisBatch CreateBatch(int capacity) => new(this, capacity);
 
     /// <summary>

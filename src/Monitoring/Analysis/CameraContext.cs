@@ -1,11 +1,13 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Monitoring.Capture;
 using Monitoring.Configuration;
+using Monitoring.Tuning;
 
 namespace Monitoring.Analysis;
 
 /// <summary>What the analyser keeps per camera: its frame window and its normality profile (or the one being learned).</summary>
-internal sealed class CameraContext
+internal sealed class CameraContext : IDisposable
 {
     private readonly AnomalyModel _model;
     private readonly string? _profilePath;
@@ -14,6 +16,14 @@ internal sealed class CameraContext
     private readonly int _learnFrames;
     /// <summary>While learning: the camera's motion is measured over its first frames, before any feature is learned.</summary>
     private MotionScale? _probe;
+    /// <summary>While learning a camera that will tune its predictor: the learning frames (grey, model size), one list per run.</summary>
+    private List<List<byte[]>>? _kept;
+    /// <summary>The camera's predictor being tuned in the background after its first profile (decision 0021).</summary>
+    private Task<(NormalityProfile Profile, AnomalyModel Model)>? _tuning;
+    private readonly CancellationTokenSource _stop = new();
+    /// <summary>Frames pushed while the motion was measured whose features have not come back yet: not learned (their windows
+    /// were at stride 1, before the stride was chosen).</summary>
+    private int _probeFramesInFlight;
 
     public CameraContext(CameraSource source, AnomalyModel model, MonitoringOptions options, ILogger log)
     {
@@ -23,6 +33,7 @@ internal sealed class CameraContext
         var cam = source.Options;
         _profilePath = string.IsNullOrWhiteSpace(cam.Profile) ? null : options.ResolvePath(cam.Profile);
         _learnFrames = cam.AutoLearnFrames;
+        Model = model;
         var existing = _profilePath is not null && File.Exists(_profilePath) ? NormalityProfile.Load(_profilePath) : null;
         if (existing is not null && _learnFrames > 0 && !existing.LearnedWith(model))
             existing = SetAside(cam.Id, _profilePath!, existing, model, log);   // then learned again below, like a missing profile
@@ -30,10 +41,12 @@ internal sealed class CameraContext
         {
             Profile = existing;
             Profile.EnsureMatches(model, _profilePath!);
+            Model = model.For(Profile, _profilePath!);
             Window = model.CreateWindow(Profile.FrameStride);
             Smoother = model.CreateScoreSmoother(Profile.FrameStride);
-            log.LogInformation("Camera {Camera}: profile {Profile} ({Frames} frames learned, frame stride {Stride}); {Calibration}", cam.Id, Profile.Version,
-                Profile.Frames, Profile.FrameStride, Profile.Calibration.Describe());
+            log.LogInformation("Camera {Camera}: profile {Profile} ({Frames} frames learned, frame stride {Stride}, {Predictor}); {Calibration}", cam.Id, Profile.Version,
+                Profile.Frames, Profile.FrameStride, Profile.Predictor is null ? "the model's own predictor" : $"its own predictor, model {Model.Version}",
+                Profile.Calibration.Describe());
         }
         else if (_learnFrames > 0)
         {
@@ -41,6 +54,7 @@ internal sealed class CameraContext
             Smoother = model.CreateScoreSmoother();
             if (_learnFrames >= ProfileCalibration.MinHeldOutFrames)
             {
+                _kept = CanTune(cam, model, log) ? [] : null;
                 // Learning enough frames to calibrate: first measure the camera's motion to choose its frame stride.
                 _probe = new MotionScale(model.W, model.H);
                 log.LogInformation("Camera {Camera}: no profile yet; measuring its motion over the next {Probe} analysed frames, then learning the normal scene from {Frames}",
@@ -76,6 +90,8 @@ internal sealed class CameraContext
     }
 
     public CameraSource Source { get; }
+    /// <summary>The model this camera runs: the shared one, or a session with the camera's own predictor (its profile's).</summary>
+    public AnomalyModel Model { get; private set; } = null!;
     public FrameWindow Window { get; private set; } = null!;
     public ScoreSmoother Smoother { get; private set; } = null!;
     public NormalityProfile? Profile { get; private set; }
@@ -91,8 +107,10 @@ internal sealed class CameraContext
     /// </summary>
     public void Push(ReadOnlySpan<byte> grey, int segment)
     {
+        var probing = _probe is not null;
         if (_probe is not null)
         {
+            _probeFramesInFlight++;
             _probe.Add(grey, segment);
             if (_probe.Pairs >= MotionScale.PairsPerSource)
             {
@@ -105,12 +123,109 @@ internal sealed class CameraContext
             }
         }
         Window.Push(grey, segment);
+        if (_kept is not null && _learning is not null && !probing)
+        {
+            if (_kept.Count == 0 || Window.FramesSinceStart == 1) _kept.Add([]);
+            _kept[^1].Add(grey.ToArray());
+        }
+    }
+
+    /// <summary>
+    /// Whether this learning camera will tune its predictor: tuneSteps above 0 and a model with the predictor the tuner
+    /// knows (else a warning says why not, and the camera runs the model's own).
+    /// </summary>
+    private static bool CanTune(CameraOptions cam, AnomalyModel model, ILogger log)
+    {
+        if (cam.TuneSteps <= 0) return false;
+        try
+        {
+            _ = model.OwnPredictor;
+            _ = PredictorTuner.TorchVersion();
+            return true;
+        }
+        catch (Exception e) when (e is ModelContractException or Native.NativeLibraryMissingException)
+        {
+            log.LogWarning("Camera {Camera}: will not tune its predictor after learning ({Reason}); it runs the model's own (set tuneSteps 0 to silence this)",
+                cam.Id, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Called by the analyser before it takes the camera's next frame: when the camera's own predictor has been tuned in
+    /// the background, switches the camera to it and its profile (saved over the first one), or says why it stays on the
+    /// model's own.
+    /// </summary>
+    public void Poll()
+    {
+        if (_tuning is not { IsCompleted: true } done) return;
+        _tuning = null;
+        if (done.IsCompletedSuccessfully)
+        {
+            var (profile, model) = done.Result;
+            try
+            {
+                if (_profilePath is not null) profile.Save(_profilePath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log.LogError("Camera {Camera}: could not save the profile with its own predictor to {Path} ({Error}); it runs with it until the daemon stops",
+                    Source.Id, _profilePath, e.Message);
+            }
+            if (!ReferenceEquals(Model, _model)) Model.Dispose();
+            Model = model;
+            Profile = profile;
+            Smoother = _model.CreateScoreSmoother(profile.FrameStride);
+            _log.LogInformation("Camera {Camera}: now runs its own predictor ({Tuning}); profile {Profile}{Saved}; {Calibration}", Source.Id, profile.Tuning,
+                profile.Version, _profilePath is null ? " (kept in memory)" : $" saved to {_profilePath}", profile.Calibration.Describe());
+        }
+        else if (!done.IsCanceled)
+        {
+            _log.LogWarning("Camera {Camera}: tuning its predictor failed ({Error}); it keeps the model's own (profile {Profile})", Source.Id,
+                done.Exception?.GetBaseException().Message, Profile?.Version);
+        }
+    }
+
+    /// <summary>Tunes the predictor on the learned frames (one thread, beside the live analysis), then learns the profile again with it.</summary>
+    private (NormalityProfile, AnomalyModel) TuneInBackground(List<List<byte[]>> runs, NormalityProfile first, int steps)
+    {
+        var clock = Stopwatch.StartNew();
+        var frames = runs.Sum(r => r.Count);
+        var options = TuningOptions.Default with { Steps = steps, Threads = 1 };
+        double? firstLoss = null, lastLoss = null;
+        var weights = PredictorTuner.Tune(_model.OwnPredictor, runs, _model.T, _model.H, _model.W, first.FrameStride, options, (_, loss) =>
+        {
+            firstLoss ??= loss;
+            lastLoss = loss;
+        }, _stop.Token);
+        var tuneSeconds = clock.Elapsed.TotalSeconds;
+        var camera = _model.WithPredictor(weights);
+        try
+        {
+            var builder = new ProfileBuilder(camera, first.FrameStride, first.Motion);
+            new ClipRunner(camera, Analyser.OwnModelBatch) { Stride = first.FrameStride }.RunFrames(runs, null,
+                (run, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), run), null, _stop.Token);
+            var tuning = FormattableString.Invariant(
+                $"predictor tuned on {frames} frames: {steps} steps of {options.Batch} windows, lr {options.LearningRate:g3}, loss {firstLoss:0.00000} -> {lastLoss:0.00000}, {tuneSeconds:0.0} s, weights {weights.Hash()}");
+            var built = builder.Build(Source.Id, camera, first.Source, Source.Options.FalseAlarmRate);
+            return (built.WithPredictor(weights.Flatten(), tuning, camera.Version), camera);
+        }
+        catch
+        {
+            camera.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Feeds a learning camera's features; when enough frames are in, builds, saves and switches to the profile.</summary>
     public void Learn(ReadOnlySpan<float> features, bool restart)
     {
         if (restart) _run++;
+        if (_probeFramesInFlight > 0)
+        {
+            _probeFramesInFlight--;
+            return;
+        }
         if (_learning is null) return;
         _learning.Add(features, _run);
         if (_learning.Count < _learnFrames) return;
@@ -133,7 +248,39 @@ internal sealed class CameraContext
                 ProfileCalibration.MinHeldOutFrames);
         Profile = profile;
         _learning = null;
+        if (_kept is { Count: > 0 } runs)
+        {
+            // Frames of the same batch pushed after the last learned one were kept too: tune on the learned frames only.
+            var extra = runs.Sum(r => r.Count) - (int)profile.Frames;
+            while (extra > 0 && runs.Count > 0)
+            {
+                var last = runs[^1];
+                var cut = Math.Min(extra, last.Count);
+                last.RemoveRange(last.Count - cut, cut);
+                extra -= cut;
+                if (last.Count == 0) runs.RemoveAt(runs.Count - 1);
+            }
+            var steps = Source.Options.TuneSteps;
+            _log.LogInformation("Camera {Camera}: alerting with the model's own predictor while its own is tuned on the {Frames} learned frames ({Steps} steps, in the background)",
+                Source.Id, profile.Frames, steps);
+            _tuning = Task.Run(() => TuneInBackground(runs, profile, steps), _stop.Token);
+        }
+        _kept = null;
         // The learning frames' scores never reached the smoother (the analyser keeps them out); start it afresh all the same.
         Smoother = _model.CreateScoreSmoother(profile.FrameStride);
+    }
+
+    /// <summary>Releases the camera's own model session (the shared model is the analyser's).</summary>
+    public void Dispose()
+    {
+        _stop.Cancel();
+        if (_tuning is { } tuning)
+        {
+            // A stop is seen within a training step; a model made meanwhile is released here.
+            try { tuning.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+            if (tuning.IsCompletedSuccessfully) tuning.Result.Model.Dispose();
+        }
+        if (!ReferenceEquals(Model, _model)) Model.Dispose();
+        _stop.Dispose();
     }
 }

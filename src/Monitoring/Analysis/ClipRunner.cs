@@ -77,11 +77,70 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
     public long Run(IReadOnlyList<string> uris, NormalityProfile? profile, FrameCallback onFrame,
         Action<long>? progress = null, CancellationToken cancellation = default)
     {
-        var clips = new List<ClipState>(uris.Count);
+        var stride = profile?.FrameStride ?? Stride;
+        return RunClips(uris.Count, i => new ClipState(uris[i], model, analysisFps, sourceFps, stride), profile, onFrame, progress, cancellation);
+    }
+
+    /// <summary>
+    /// <see cref="Run"/> over frames already read (<see cref="Collect"/>): each run is a clip of consecutive analysed frames,
+    /// grey at the model's size; the frame index a callback gets is the frame's position in its run.
+    /// </summary>
+    public long RunFrames(IReadOnlyList<IReadOnlyList<byte[]>> runs, NormalityProfile? profile, FrameCallback onFrame,
+        Action<long>? progress = null, CancellationToken cancellation = default)
+    {
+        var stride = profile?.FrameStride ?? Stride;
+        return RunClips(runs.Count, i => new MemoryClip(runs[i], model, stride), profile, onFrame, progress, cancellation);
+    }
+
+    /// <summary>
+    /// Reads the analysed frames of <paramref name="uris"/> (sampled as <see cref="Run"/> samples them; grey, the model's
+    /// size), one run per source, at most <paramref name="maxFrames"/> in all. A cancelled read ends the footage early
+    /// (a live source learned for some seconds): what was read is returned. <paramref name="truncated"/>: the limit cut
+    /// the footage short.
+    /// </summary>
+    public List<IReadOnlyList<byte[]>> Collect(IReadOnlyList<string> uris, int maxFrames, out bool truncated, Action<long>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        var runs = new List<IReadOnlyList<byte[]>>(uris.Count);
+        long total = 0;
+        truncated = false;
         try
         {
-            var stride = profile?.FrameStride ?? Stride;
-            foreach (var uri in uris) clips.Add(new ClipState(uri, model, analysisFps, sourceFps, stride));
+            foreach (var uri in uris)
+            {
+                var run = new List<byte[]>();
+                runs.Add(run);
+                using var clip = new ClipState(uri, model, analysisFps, sourceFps, 1);
+                while (true)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    if (total >= maxFrames)
+                    {
+                        truncated = clip.TryRead(out _);
+                        break;
+                    }
+                    if (!clip.TryRead(out _)) break;
+                    run.Add(clip.Grey.ToArray());
+                    if (++total % 256 == 0) progress?.Invoke(total);
+                }
+                if (truncated) break;
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+        }
+        progress?.Invoke(total);
+        runs.RemoveAll(r => r.Count == 0);
+        return runs;
+    }
+
+    private long RunClips(int count, Func<int, IClip> open, NormalityProfile? profile, FrameCallback onFrame,
+        Action<long>? progress, CancellationToken cancellation)
+    {
+        var clips = new List<IClip>(count);
+        try
+        {
+            for (var i = 0; i < count; i++) clips.Add(open(i));
             using var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
             var pending = new List<(int Clip, long Frame, bool Restart)>(batch.Capacity);
             long analysed = 0;
@@ -127,7 +186,32 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         }
     }
 
-    private sealed class ClipState : IDisposable
+    private interface IClip : IDisposable
+    {
+        FrameWindow Window { get; }
+        ScoreSmoother Smoother { get; }
+        /// <summary>Pushes the next analysed frame into <see cref="Window"/> (false at the end of the clip).</summary>
+        bool TryNext(out long index);
+    }
+
+    private sealed class MemoryClip(IReadOnlyList<byte[]> frames, AnomalyModel model, int stride) : IClip
+    {
+        private int _next;
+        public FrameWindow Window { get; } = model.CreateWindow(stride);
+        public ScoreSmoother Smoother { get; } = model.CreateScoreSmoother(stride);
+
+        public bool TryNext(out long index)
+        {
+            index = _next;
+            if (_next >= frames.Count) return false;
+            Window.Push(frames[_next++]);
+            return true;
+        }
+
+        public void Dispose() { }
+    }
+
+    private sealed class ClipState : IClip
     {
         private readonly VideoCapture _capture;
         private readonly byte[] _grey;

@@ -11,8 +11,9 @@ namespace Monitoring.Analysis;
 /// </summary>
 public sealed partial class NormalityProfile
 {
-    /// <summary>2: with the per-camera calibration (format 1 had none and is refused).</summary>
-    public const int FormatVersion = 2;
+    /// <summary>3: with the camera's own predictor (optional); 2: with the per-camera calibration, read as before; format 1
+    /// had no calibration and is refused.</summary>
+    public const int FormatVersion = 3;
 
     public required string CameraId { get; init; }
     public required string ModelSha256 { get; init; }
@@ -35,6 +36,21 @@ public sealed partial class NormalityProfile
     public int FrameStride { get; init; } = 1;
     /// <summary>What learning measured of the camera's motion (null for profiles learned before it was measured).</summary>
     public string? Motion { get; init; }
+    /// <summary>
+    /// The camera's own predictor: the model's <c>pred.*</c> weights fine-tuned on this footage (<see cref="Tuning.PredictorTuner"/>,
+    /// in the model's initializer order); null: the model's own. The statistics were learned with it, so the camera runs with it.
+    /// </summary>
+    public float[]? Predictor { get; init; }
+    /// <summary>How the predictor was tuned (steps, loss, time), for people; null without one.</summary>
+    public string? Tuning { get; init; }
+
+    /// <summary>This profile with the camera's own predictor it was learned with, and the version of the model that ran it.</summary>
+    public NormalityProfile WithPredictor(float[] predictor, string tuning, string modelVersion) => new()
+    {
+        CameraId = CameraId, ModelSha256 = ModelSha256, ModelVersion = modelVersion, D = D, CellsH = CellsH, CellsW = CellsW,
+        Frames = Frames, CreatedUtc = CreatedUtc, Source = Source, Mean = Mean, Var = Var, Calibration = Calibration,
+        FrameStride = FrameStride, Motion = Motion, Predictor = predictor, Tuning = tuning,
+    };
 
     private string? _version;
     private float[]? _fedVar;
@@ -82,7 +98,8 @@ public sealed partial class NormalityProfile
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         var dto = new Dto(FormatVersion, CameraId, ModelSha256, ModelVersion, D, CellsH, CellsW, Frames, CreatedUtc, Source,
             Convert.ToBase64String(MemoryMarshal.AsBytes(Mean.AsSpan())),
-            Convert.ToBase64String(MemoryMarshal.AsBytes(Var.AsSpan())), Calibration, FrameStride, Motion);
+            Convert.ToBase64String(MemoryMarshal.AsBytes(Var.AsSpan())), Calibration, FrameStride, Motion,
+            Predictor is null ? null : Convert.ToBase64String(MemoryMarshal.AsBytes(Predictor.AsSpan())), Tuning);
         // Write to a temporary file and rename: a crash never leaves half a profile behind.
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, JsonSerializer.Serialize(dto, DtoContext.Default.Dto));
@@ -102,10 +119,10 @@ public sealed partial class NormalityProfile
         {
             throw new ProfileException($"Profile '{path}' is not a readable profile ({e.Message}); learn it again.", e);
         }
-        if (dto is null || dto.Format != FormatVersion || dto.Calibration is null)
+        if (dto is null || dto.Format is not (2 or FormatVersion) || dto.Calibration is null)
             throw new ProfileException(
                 $"Profile '{path}' has format {dto?.Format}" + (dto?.Format == 1 ? " (learned before per-camera calibration: no feature scale and no derived threshold)" : "") +
-                $", this build reads format {FormatVersion}; learn it again: monitoring learn --camera {dto?.CameraId ?? "ID"} --config CONFIG (or delete it and set autoLearnFrames).");
+                $", this build reads formats 2 and {FormatVersion}; learn it again: monitoring learn --camera {dto?.CameraId ?? "ID"} --config CONFIG (or delete it and set autoLearnFrames).");
         var stride = dto.FrameStride == 0 ? 1 : dto.FrameStride; // absent in profiles learned before the stride (decision 0017)
         if (stride is < 1 or > MotionScale.MaxStride)
             throw new ProfileException($"Profile '{path}' has frameStride {dto.FrameStride}, expected 1 to {MotionScale.MaxStride}; learn it again: " +
@@ -117,12 +134,13 @@ public sealed partial class NormalityProfile
             D = dto.D, CellsH = dto.CellsH, CellsW = dto.CellsW, Frames = dto.Frames, CreatedUtc = dto.CreatedUtc,
             Source = dto.Source, Mean = Floats(dto.Mean), Var = Floats(dto.Var), Calibration = dto.Calibration,
             FrameStride = stride, Motion = dto.Motion,
+            Predictor = dto.Predictor is null ? null : Floats(dto.Predictor), Tuning = dto.Tuning,
         };
     }
 
     internal sealed record Dto(int Format, string CameraId, string ModelSha256, string ModelVersion, int D, int CellsH, int CellsW,
         long Frames, DateTimeOffset CreatedUtc, string Source, string Mean, string Var, ProfileCalibration? Calibration,
-        int FrameStride = 1, string? Motion = null);
+        int FrameStride = 1, string? Motion = null, string? Predictor = null, string? Tuning = null);
 
     [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]

@@ -55,6 +55,8 @@ public static class BenchCommand
         public required bool AllocationProfile { get; init; }
         /// <summary>As the daemon: spinning off unless asked for (model.intraOpSpinning).</summary>
         public required bool Spin { get; init; }
+        /// <summary>Every camera runs a predictor of its own (decision 0021): a session per camera, batches per camera.</summary>
+        public bool OwnPredictors { get; init; }
     }
 
     public static async Task<int> RunAsync(Arguments a)
@@ -101,7 +103,7 @@ public static class BenchCommand
         Say($"model {model.Version} on {model.ActiveProvider}: {report.ModelShape}; intra-op threads {(threads == 0 ? "0 (ORT default: one per physical core)" : threads)}, spinning {(spinning ? "on (--spin, ORT's default)" : "off (the daemon's default)")}");
 
         var profilePath = Path.Combine(work, "bench.profile.json");
-        LearnProfile(model, clip, batch, profilePath);
+        LearnProfile(model, clip, batch, profilePath, a.OwnPredictors);
         var setup = new PipelineSetup(model, clip, profilePath, work, threads, batch, batchWait, analysisFps, logs, spinning);
 
         if (soakMinutes > 0)
@@ -183,8 +185,12 @@ public static class BenchCommand
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    /// <summary>Every camera of a run shares one profile, learned here from the clip's first 200 analysed frames.</summary>
-    private static void LearnProfile(AnomalyModel model, string clip, int batch, string path)
+    /// <summary>
+    /// Every camera of a run shares one profile, learned here from the clip's first 200 analysed frames. With
+    /// <paramref name="ownPredictors"/> the profile carries a predictor (the model's own weights: the speed is the same
+    /// as a tuned one's), so every camera runs a session of its own, as cameras learned with tuning do.
+    /// </summary>
+    private static void LearnProfile(AnomalyModel model, string clip, int batch, string path, bool ownPredictors)
     {
         var builder = new ProfileBuilder(model);
         using var enough = new CancellationTokenSource();
@@ -199,7 +205,9 @@ public static class BenchCommand
         catch (OperationCanceledException) when (enough.IsCancellationRequested)
         {
         }
-        builder.Build("bench", model, UriMasking.Mask(clip)).Save(path);
+        var profile = builder.Build("bench", model, UriMasking.Mask(clip));
+        if (ownPredictors) profile = profile.WithPredictor(model.OwnPredictor.Flatten(), "bench: the model's own weights, a session per camera", model.Version);
+        profile.Save(path);
     }
 
     private static void Say(string line) => Console.WriteLine($"{DateTime.Now:HH:mm:ss} {line}");

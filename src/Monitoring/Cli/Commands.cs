@@ -121,10 +121,11 @@ public static class Commands
         var rate = Number("--false-alarm-rate", "R",
             "the share of normal frames allowed to alert, in (0, 0.5], e.g. 0.001; 0: the camera's falseAlarmRate").WithDefault(0);
         var stride = FrameStride();
-        var learn = new Command("learn", "learn a camera's normal scene into its profile") { config, camera, source, seconds, output, batch, rate, stride };
+        var tune = TuneSteps();
+        var learn = new Command("learn", "learn a camera's normal scene into its profile") { config, camera, source, seconds, output, batch, rate, stride, tune };
         learn.SetAction(parse => WithLogs(logs => LearnCommand.Run(new LearnCommand.Arguments(parse.GetValue(config)!, parse.GetValue(camera)!,
             parse.GetValue(source) ?? [], parse.GetValue(seconds), parse.GetValue(output), parse.GetValue(batch), parse.GetValue(rate),
-            parse.GetValue(stride)), logs)));
+            parse.GetValue(stride), parse.GetValue(tune)), logs)));
         return learn;
     }
 
@@ -140,10 +141,11 @@ public static class Commands
         var threads = Whole("--threads", "N", "ONNX Runtime intra-op threads; 0: one per physical core").WithDefault(0);
         var provider = Text("--provider", "P", "auto, cpu or cuda").WithDefault("auto");
         var stride = FrameStride();
-        var eval = new Command("eval", "measure frame-level AUC on labelled footage") { train, test, labels, output, model, batch, threads, provider, stride };
+        var tune = TuneSteps();
+        var eval = new Command("eval", "measure frame-level AUC on labelled footage") { train, test, labels, output, model, batch, threads, provider, stride, tune };
         eval.SetAction(parse => WithLogs(logs => EvalCommand.Run(new EvalCommand.Arguments(parse.GetValue(train)!, parse.GetValue(test)!,
             parse.GetValue(labels)!, parse.GetValue(output), parse.GetValue(model), parse.GetValue(batch), parse.GetValue(threads),
-            parse.GetValue(provider)!, parse.GetValue(stride)), logs)));
+            parse.GetValue(provider)!, parse.GetValue(stride), parse.GetValue(tune)), logs)));
         return eval;
     }
 
@@ -157,6 +159,19 @@ public static class Commands
     /// <summary>learn's and eval's --frame-stride (decision 0017).</summary>
     private static Option<int> FrameStride() =>
         Whole("--frame-stride", "K", "analysed frames between the model's window frames, 1 to 4; 0: chosen from the footage's motion").WithDefault(0);
+
+    /// <summary>learn's and eval's check of --tune-steps.</summary>
+    internal static Tuning.TuningOptions Tuning(int steps)
+    {
+        if (steps is < -1 or > Monitoring.Tuning.TuningOptions.MaxSteps)
+            throw new UsageException($"--tune-steps {steps} is out of range: use 0 (keep the model's own predictor) to 100000; the default is {Monitoring.Tuning.TuningOptions.Default.Steps}");
+        return steps < 0 ? Monitoring.Tuning.TuningOptions.Default : Monitoring.Tuning.TuningOptions.Default with { Steps = steps };
+    }
+
+    /// <summary>learn's and eval's --tune-steps (decision 0021).</summary>
+    private static Option<int> TuneSteps() =>
+        Whole("--tune-steps", "N", "steps of fine-tuning the model's predictor on the footage (≈ 70 ms each on 2 cores); 0: keep the model's own; -1: the camera's tuneSteps (learn) or 1000 (eval)")
+            .WithDefault(-1);
 
     private static Command Bench()
     {
@@ -183,10 +198,11 @@ public static class Commands
         var keepWork = Flag("--keep-work", "keep the runs' alerts and snapshots under the report's work folder");
         var allocationProfile = Flag("--alloc-profile", "sample the runtime's allocations by type during each pipeline run");
         var spin = Flag("--spin", "ONNX Runtime's spin-waiting on (the daemon's default is off)");
+        var ownPredictors = Flag("--own-predictors", "every camera runs a predictor of its own, as cameras learned with tuning do: a session and batches per camera");
         var bench = new Command("bench", "measure decode, model and pipeline speed (docs/benchmarks.md)")
         {
             clip, seconds, warmup, probeSeconds, output, maxCameras, ramp, throughputCameras, model, threads, provider, modelBatches, batch,
-            batchWait, fps, only, soakMinutes, soakCameras, sampleSeconds, keepWork, allocationProfile, spin,
+            batchWait, fps, only, soakMinutes, soakCameras, sampleSeconds, keepWork, allocationProfile, spin, ownPredictors,
         };
         bench.SetAction((parse, _) => BenchCommand.RunAsync(new BenchCommand.Arguments
         {
@@ -196,7 +212,7 @@ public static class Commands
             Provider = parse.GetValue(provider)!, ModelBatches = parse.GivenOr(modelBatches, BenchCommand.DefaultModelBatches), Batch = parse.GetValue(batch),
             BatchWaitMs = parse.GetValue(batchWait), Fps = parse.GetValue(fps), Only = parse.GetValue(only)!, SoakMinutes = parse.GetValue(soakMinutes),
             SoakCameras = parse.GetValue(soakCameras), SampleSeconds = parse.GetValue(sampleSeconds), KeepWork = parse.GetValue(keepWork),
-            AllocationProfile = parse.GetValue(allocationProfile), Spin = parse.GetValue(spin),
+            AllocationProfile = parse.GetValue(allocationProfile), Spin = parse.GetValue(spin), OwnPredictors = parse.GetValue(ownPredictors),
         }));
         return bench;
     }

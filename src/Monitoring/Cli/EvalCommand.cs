@@ -20,12 +20,13 @@ public static class EvalCommand
     /// <param name="Threads">ONNX Runtime intra-op threads, 0 for its default.</param>
     /// <param name="FrameStride">0: each scene's stride is chosen from its train clips' motion, as <c>learn</c> does.</param>
     public sealed record Arguments(string Train, string Test, string Labels, string? OutDir, string? Model, int Batch, int Threads, string Provider,
-        int FrameStride = 0);
+        int FrameStride = 0, int TuneSteps = -1);
 
     public static int Run(Arguments a, ILoggerFactory logs)
     {
-        var (train, test, labelsPath, outDir, _, batch, threads, provider, frameStride) = a;
+        var (train, test, labelsPath, outDir, _, batch, threads, provider, frameStride, tuneSteps) = a;
         Commands.CheckFrameStride(frameStride);
+        var tuning = Commands.Tuning(tuneSteps);
         var modelPath = ModelLocator.Find(a.Model);
         var labels = FrameLabels.Load(labelsPath);
         var log = logs.CreateLogger("eval");
@@ -35,7 +36,7 @@ public static class EvalCommand
             model.Version, model.ActiveProvider, model.T, model.H, model.W, model.D, model.CellsH, model.CellsW);
 
         var report = ConsoleProgress.Run(progress =>
-            new Evaluator(model, batch) { FrameStride = frameStride }.Run(train, test, labels, (phase, n, total) => progress(phase, n, total), CancellationToken.None));
+            new Evaluator(model, batch) { FrameStride = frameStride, Tuning = tuning }.Run(train, test, labels, (phase, n, total) => progress(phase, n, total), CancellationToken.None));
 
         foreach (var c in report.Clips)
             Console.WriteLine($"clip {c.Name}: frames={c.Scores.Length} abnormal={c.Labels.Count(l => l)} auc={Fmt(c.Auc)}");

@@ -22,16 +22,18 @@ public static class LearnCommand
     /// <param name="FalseAlarmRate">0: the camera's falseAlarmRate.</param>
     /// <param name="FrameStride">0: chosen from the footage's motion (decision 0017).</param>
     public sealed record Arguments(string ConfigPath, string CameraId, IReadOnlyList<string> Sources, double Seconds, string? OutPath, int Batch,
-        double FalseAlarmRate, int FrameStride = 0);
+        double FalseAlarmRate, int FrameStride = 0, int TuneSteps = -1);
 
     public static int Run(Arguments a, ILoggerFactory logs)
     {
-        var (configPath, cameraId, sources, seconds, outPath, batch, rate, frameStride) = a;
+        var (configPath, cameraId, sources, seconds, outPath, batch, rate, frameStride, tuneSteps) = a;
         Commands.CheckFrameStride(frameStride);
+        var tuning = Commands.Tuning(tuneSteps);
         var options = ConfigLoader.Load(configPath);
         var camera = options.Cameras.FirstOrDefault(c => c.Id == cameraId)
             ?? throw new UsageException($"camera '{cameraId}' is not in {configPath} (cameras: {string.Join(", ", options.Cameras.Select(c => c.Id))})");
         if (rate == 0) rate = camera.FalseAlarmRate;
+        if (tuneSteps < 0) tuning = tuning with { Steps = camera.TuneSteps };
         else if (!(rate is > 0 and <= 0.5))
             throw new UsageException($"--false-alarm-rate {rate} is out of range: use a share of normal frames in (0, 0.5], e.g. 0.001");
         var profilePath = outPath ?? (camera.Profile is null ? null : options.ResolvePath(camera.Profile))
@@ -42,30 +44,27 @@ public static class LearnCommand
         using var model = AnomalyModel.Load(options.ResolvePath(options.Model.Path),
             new OnnxSessionOptions(ExecutionProviders.Parse(options.Model.Provider), options.Model.IntraOpThreads, CudaDeviceId: options.Model.CudaDeviceId), log);
         using var stop = seconds > 0 ? new CancellationTokenSource(TimeSpan.FromSeconds(seconds)) : new CancellationTokenSource();
-        var batchSize = batch > 0 ? batch : options.Model.MaxBatchSize;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var (stride, motion) = new ClipRunner(model, batchSize, camera.AnalysisFps, camera.Fps).ChooseStride(uris, frameStride);
-        var builder = new ProfileBuilder(model, stride, motion);
-        var runner = new ClipRunner(model, batchSize, camera.AnalysisFps, camera.Fps) { Stride = stride };
-        var total = runner.ExpectedFrames(uris);
-        ConsoleProgress.Run(report =>
+        var learner = new ProfileLearner(model, batch > 0 ? batch : options.Model.MaxBatchSize, camera.AnalysisFps, camera.Fps)
         {
-            report($"learn {cameraId}", 0, total);
-            try
-            {
-                return runner.Run(uris, null, (clip, _, b, slot, _) => builder.Add(b.FeaturesOf(slot), clip),
-                    n => report($"learn {cameraId}", n, total), stop.Token);
-            }
-            catch (OperationCanceledException) when (seconds > 0)
-            {
-                return builder.Count; // --seconds elapsed: a live source is learned for that long.
-            }
-        });
-        var profile = builder.Build(cameraId, model, string.Join(", ", uris.Select(UriMasking.Mask)), rate);
-        profile.Save(profilePath);
-        Console.WriteLine($"learned {cameraId}: {profile.Frames} frames in {clock.Elapsed.TotalSeconds:0.0} s -> {profilePath} (profile {profile.Version}, model {model.Version})");
+            FrameStride = frameStride, Tuning = tuning, FalseAlarmRate = rate,
+        };
+        var result = ConsoleProgress.Run(report => learner.Learn(uris, cameraId, string.Join(", ", uris.Select(UriMasking.Mask)),
+            (phase, n, total) => report($"{phase} {cameraId}", n, total), readUntil: stop.Token));
+        var profile = result.Profile;
+        try
+        {
+            profile.Save(profilePath);
+        }
+        finally
+        {
+            if (!ReferenceEquals(result.Model, model)) result.Model.Dispose();
+        }
+        Console.WriteLine($"learned {cameraId}: {profile.Frames} frames in {result.Seconds:0.0} s -> {profilePath} (profile {profile.Version}, model {result.Model.Version})");
         Console.WriteLine($"calibration {cameraId}: {profile.Calibration.Describe()}");
-        Console.WriteLine($"frame stride {cameraId}: {profile.FrameStride} ({motion})");
+        Console.WriteLine($"frame stride {cameraId}: {profile.FrameStride} ({result.Motion})");
+        Console.WriteLine($"predictor {cameraId}: {profile.Tuning ?? "the model's own (--tune-steps 0)"}");
+        if (result.Truncated)
+            Console.Error.WriteLine($"monitoring learn: learned the first {ProfileLearner.MaxFrames} analysed frames; the rest of the footage was not read");
         if (!profile.Calibration.HeldOut)
             Console.Error.WriteLine($"monitoring learn: only {profile.Frames} frames learned; a threshold derived from held-out footage needs " +
                                     $"{ProfileCalibration.MinHeldOutFrames} or more (longer --seconds or more --source footage)");

@@ -97,6 +97,12 @@ public sealed class CameraOptions
     public double FalseAlarmRate { get; set; } = DefaultFalseAlarmRate;
     /// <summary>Alerting frames per normal frame the threshold is derived for unless the camera says otherwise.</summary>
     public const double DefaultFalseAlarmRate = 0.001;
+    /// <summary>
+    /// Steps of fine-tuning the model's predictor on the camera's learned frames (decision 0021): `monitoring learn`'s default
+    /// for this camera, and what a camera learning by itself (autoLearnFrames) does after its first profile, in the
+    /// background. 0 keeps the model's own predictor.
+    /// </summary>
+    public int TuneSteps { get; set; } = Tuning.TuningOptions.DefaultSteps;
     public bool Enabled { get; set; } = true;
 }
 

@@ -15,6 +15,8 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
 {
     /// <summary>The frame stride to learn at; 0 (the default): chosen from the train clips' motion, as <c>learn</c> does.</summary>
     public int FrameStride { get; init; }
+    /// <summary>How each scene's predictor is tuned on its train clips (decision 0021); Steps 0 keeps the model's own.</summary>
+    public Monitoring.Tuning.TuningOptions Tuning { get; init; } = Monitoring.Tuning.TuningOptions.Default;
 
     public sealed record ClipResult(string Name, string Uri, double[] Scores, bool[] Labels, double Auc)
     {
@@ -143,22 +145,21 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         public double FrameAucMicroCalibrated { get; init; } = double.NaN;
     }
 
-    /// <summary>Learns a profile from <paramref name="train"/>; <paramref name="progress"/> gets (frames done, frames expected).</summary>
-    public NormalityProfile Learn(IReadOnlyList<(string Name, string Uri)> train, string cameraId, Action<long, long>? progress, CancellationToken ct,
-        out double seconds)
+    /// <summary>
+    /// Learns a profile from <paramref name="train"/> as <c>learn</c> does (<see cref="ProfileLearner"/>, with <see cref="Tuning"/>);
+    /// <paramref name="progress"/> gets (phase, done, expected). Returns the model to score with (dispose it when it is not
+    /// this evaluator's).
+    /// </summary>
+    public (NormalityProfile Profile, AnomalyModel Model) Learn(IReadOnlyList<(string Name, string Uri)> train, string cameraId,
+        Action<string, long, long>? progress, CancellationToken ct, out double seconds)
     {
-        var uris = train.Select(t => t.Uri).ToList();
-        var clock = Stopwatch.StartNew(); // learning time (the motion measure included), without the frame count's probing
-        var (stride, motion) = new ClipRunner(model, batchSize).ChooseStride(uris, FrameStride, ct);
-        var builder = new ProfileBuilder(model, stride, motion);
-        var runner = new ClipRunner(model, batchSize) { Stride = stride };
-        clock.Stop();
-        var total = progress is null ? 0 : runner.ExpectedFrames(uris);
-        clock.Start();
-        runner.Run(uris, null, (clip, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), clip), n => progress?.Invoke(n, total), ct);
-        var profile = builder.Build(cameraId, model, $"{train.Count} clip(s) from {Path.GetDirectoryName(train[0].Uri)}");
-        seconds = clock.Elapsed.TotalSeconds;
-        return profile;
+        var learner = new ProfileLearner(model, batchSize) { FrameStride = FrameStride, Tuning = Tuning };
+        var result = learner.Learn(train.Select(t => t.Uri).ToList(), cameraId, $"{train.Count} clip(s) from {Path.GetDirectoryName(train[0].Uri)}",
+            progress, cancellation: ct);
+        if (result.Truncated)
+            throw new UsageException($"the train folder holds more than {ProfileLearner.MaxFrames} analysed frames, more than learning reads; use fewer train clips");
+        seconds = result.Seconds;
+        return (result.Profile, result.Model);
     }
 
     /// <summary>
@@ -252,7 +253,21 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
                 $"(clips there: {string.Join(", ", found.Select(t => t.Name))})");
         var isAbnormal = test.Select(t => lookup(t.Name).IsAbnormal).ToArray();
         var phase = scene.Length > 0 ? $" {scene}" : "";
-        var profile = Learn(train, "eval", (n, total) => progress?.Invoke("learn" + phase, n, total), ct, out var learnSeconds);
+        var (profile, camera) = Learn(train, "eval", (step, n, total) => progress?.Invoke(step + phase, n, total), ct, out var learnSeconds);
+        try
+        {
+            return Score(scene, test, isAbnormal, prefix, phase, trainDir, train.Count, profile, camera, learnSeconds, progress, ct);
+        }
+        finally
+        {
+            if (!ReferenceEquals(camera, model)) camera.Dispose();
+        }
+    }
+
+    private SceneResult Score(string scene, List<(string Name, string Uri)> test, Func<long, bool>[] isAbnormal, string prefix, string phase,
+        string trainDir, int trainClips, NormalityProfile profile, AnomalyModel camera, double learnSeconds,
+        Action<string, long, long>? progress, CancellationToken ct)
+    {
         var calibration = profile.Calibration;
 
         var scores = test.Select(_ => new List<double>()).ToArray();
@@ -264,7 +279,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         var scoreWindow = model.CreateScoreSmoother(profile.FrameStride).Window;
         var peak = new (double Score, long Frame, float[]? Map)[test.Count];
         for (var i = 0; i < peak.Length; i++) peak[i] = (double.NegativeInfinity, -1, null);
-        var runner = new ClipRunner(model, batchSize);
+        var runner = new ClipRunner(camera, batchSize);
         var testUris = test.Select(t => t.Uri).ToList();
         var testTotal = progress is null ? 0 : runner.ExpectedFrames(testUris);
         var clock = Stopwatch.StartNew();
@@ -306,7 +321,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         }
         var micro = RocAuc.Compute(allScores, allLabels);
         var clipNorm = RocAuc.Compute(RocAuc.ClipNormalised(allScores, clipOf), allLabels);
-        return new SceneResult(scene, train.Count, profile.Frames, learnSeconds, scoreSeconds, calibration, clips, micro, clipNorm)
+        return new SceneResult(scene, trainClips, profile.Frames, learnSeconds, scoreSeconds, calibration, clips, micro, clipNorm)
         {
             FrameStride = profile.FrameStride,
             Motion = profile.Motion,

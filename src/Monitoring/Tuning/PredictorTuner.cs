@@ -11,13 +11,16 @@ namespace Monitoring.Tuning;
 /// <param name="CropW">Crop width in model pixels.</param>
 /// <param name="Seed">Seed of the window sampling: the same footage and settings give the same weights.</param>
 /// <param name="Threads">CPU threads of the training.</param>
-public sealed record TuningOptions(int Steps = 1000, double LearningRate = 2e-3, int Batch = 16, int CropH = 64, int CropW = 96, int Seed = 0, int Threads = 2)
+public sealed record TuningOptions(int Steps = TuningOptions.DefaultSteps, double LearningRate = 2e-3, int Batch = 16, int CropH = 64, int CropW = 96, int Seed = 0,
+    int Threads = 2)
 {
+    public const int DefaultSteps = 1000;
+    public const int MaxSteps = 100_000;
     public static TuningOptions Default { get; } = new();
 
     public void Validate()
     {
-        if (Steps is < 0 or > 100_000) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "tuning steps must be 0 to 100000 (0 keeps the model's own predictor)");
+        if (Steps is < 0 or > MaxSteps) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "tuning steps must be 0 to 100000 (0 keeps the model's own predictor)");
         if (!(LearningRate is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "use a rate in (0, 1), e.g. 0.002");
         if (Batch is < 1 or > 1024) throw new ArgumentOutOfRangeException(nameof(Batch), Batch, "use 1 to 1024 windows per step");
         if (CropH < 8 || CropW < 8 || CropH % 8 != 0 || CropW % 8 != 0)
@@ -71,9 +74,10 @@ public static class PredictorTuner
 
         var (flat, shapes) = Native(start);
         var output = new float[flat.Length];
+        // The shim calls back after every step (so that a stop is seen within a step); progress hears every ReportEvery-th.
         var callback = new TorchShim.Progress((step, loss) =>
         {
-            progress?.Invoke(step, loss);
+            if (step % ReportEvery == 0 || step == options.Steps - 1) progress?.Invoke(step, loss);
             return cancellation.IsCancellationRequested ? 1 : 0;
         });
         int rc;
@@ -85,7 +89,7 @@ public static class PredictorTuner
         {
             rc = TorchShim.mts_tune(pw, ps, flat.Length, po, pf, pl, lengths.Length, h, w, t, stride, options.Steps, options.LearningRate,
                 options.Batch, options.CropH, options.CropW, (uint)options.Seed, options.Threads,
-                Marshal.GetFunctionPointerForDelegate(callback), ReportEvery);
+                Marshal.GetFunctionPointerForDelegate(callback), 1);
         }
         GC.KeepAlive(callback);
         if (rc == 2) cancellation.ThrowIfCancellationRequested();
@@ -113,12 +117,14 @@ public static class PredictorTuner
     private static (float[] Flat, long[] Shapes) Native(PredictorWeights p)
     {
         var layers = PredictorWeights.Layers;
+        if (TorchShim.mts_layer_count() != layers.Length)
+            throw new InvalidOperationException($"the libtorch shim has {TorchShim.mts_layer_count()} predictor layers, this build {layers.Length}: rebuild it with ./build.sh setup");
         var flat = new List<float>(p.Count);
         var shapes = new long[5 * layers.Length];
         for (var k = 0; k < layers.Length; k++)
         {
-            var weight = p[layers[k].Name + ".weight"];
-            var bias = p[layers[k].Name + ".bias"];
+            var weight = p[layers[k] + ".weight"];
+            var bias = p[layers[k] + ".bias"];
             flat.AddRange(weight.Values);
             flat.AddRange(bias.Values);
             weight.Shape.CopyTo(shapes, 5 * k);
@@ -131,7 +137,7 @@ public static class PredictorTuner
     {
         var byName = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var at = 0;
-        foreach (var (name, _, _) in PredictorWeights.Layers)
+        foreach (var name in PredictorWeights.Layers)
             foreach (var part in new[] { ".weight", ".bias" })
             {
                 var n = like[name + part].Values.Length;

@@ -15,18 +15,14 @@ public sealed class PredictorWeights
     public const string Prefix = "pred.";
 
     /// <summary>
-    /// The predictor's layers in forward order, as <c>montrain.network.Predictor</c> names them: the name of each
-    /// convolution, its stride and whether a ReLU follows it. The padding is (kernel − 1) / 2.
+    /// The predictor's convolutions in forward order, as <c>montrain.network.Predictor</c> names them (each has a
+    /// <c>.weight</c> [out, in, k, k] and a <c>.bias</c> [out]); the shim (src/native/torchshim) holds their strides and
+    /// activations in the same order.
     /// </summary>
-    public static readonly (string Name, int Stride, bool Relu)[] Layers =
+    public static readonly string[] Layers =
     [
-        ("pred.e1.0.0", 1, true), ("pred.e1.1.0", 1, true),
-        ("pred.e2.0.0", 2, true), ("pred.e2.1.0", 1, true),
-        ("pred.e3.0.0", 2, true), ("pred.e3.1.0", 1, true),
-        ("pred.b.0.0", 2, true), ("pred.b.1", 1, false),
-        ("pred.bu.0", 1, true),
-        ("pred.d3.0", 1, true), ("pred.d2.0", 1, true), ("pred.d1.0", 1, true),
-        ("pred.out", 1, false),
+        "pred.e1.0.0", "pred.e1.1.0", "pred.e2.0.0", "pred.e2.1.0", "pred.e3.0.0", "pred.e3.1.0",
+        "pred.b.0.0", "pred.b.1", "pred.bu.0", "pred.d3.0", "pred.d2.0", "pred.d1.0", "pred.out",
     ];
 
     private readonly Dictionary<string, Initializer> _byName;
@@ -35,7 +31,7 @@ public sealed class PredictorWeights
     {
         Tensors = tensors;
         _byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        foreach (var (name, _, _) in Layers)
+        foreach (var name in Layers)
         {
             if (!_byName.TryGetValue(name + ".weight", out var w) || !_byName.TryGetValue(name + ".bias", out var b)
                 || w.Shape.Length != 4 || b.Shape.Length != 1 || b.Shape[0] != w.Shape[0] || w.Shape[2] % 2 == 0 || w.Shape[2] != w.Shape[3])

@@ -41,7 +41,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         try
         {
             var rc = await Program.RunAsync(["eval", "--train", train, "--test", Path.Combine(TestPaths.Ped2, "testing"),
-                "--labels", labels, "--out", outDir, "--model", Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")], stdout, stderr);
+                "--labels", labels, "--out", outDir, "--model", Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx"), "--tune-steps", "100"], stdout, stderr);
             Assert.True(rc == 0, stderr.ToString());
         }
         finally
@@ -158,7 +158,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
             JsonSerializer.Serialize(new Dictionary<string, JsonElement> { ["02"] = ped2.RootElement.GetProperty("02").Clone() }));
         var outDir = Path.Combine(_dir, "out");
         string[] Args() => ["eval", "--train", train, "--test", test, "--labels", labels, "--out", outDir,
-            "--model", Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx")];
+            "--model", Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx"), "--tune-steps", "0"];
 
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -214,7 +214,18 @@ public sealed class EvalAndLearnCommandTests : IDisposable
               "cameras": [ { "id": "walkway", "url": "{{Path.Combine(TestPaths.Ped2, "training", "01", "%03d.jpg")}}", "analysisFps": 0, "profile": "walkway.profile.json" } ] }
             """);
         var stderr = new StringWriter();
-        var rc = await Program.RunAsync(["learn", "--config", config, "--camera", "walkway"], new StringWriter(), stderr);
+        var stdout = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(stdout);
+        int rc;
+        try
+        {
+            rc = await Program.RunAsync(["learn", "--config", config, "--camera", "walkway", "--tune-steps", "100"], stdout, stderr);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
         Assert.True(rc == 0, stderr.ToString());
         var profile = NormalityProfile.Load(Path.Combine(_dir, "walkway.profile.json"));
         Assert.Equal(120, profile.Frames);
@@ -227,6 +238,27 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         Assert.Equal(loaded.D, profile.Calibration.FeatureScale.Length);
         Assert.False(profile.Calibration.HeldOut);
         Assert.Equal(loaded.Head!.DefaultThreshold, profile.Calibration.MapThreshold);
+
+        // The camera's own predictor, tuned on its frames: in the profile, and what the camera runs.
+        Assert.NotNull(profile.Predictor);
+        Assert.Equal(loaded.OwnPredictor.Count, profile.Predictor.Length);
+        Assert.NotEqual(loaded.OwnPredictor.Flatten(), profile.Predictor);
+        Assert.StartsWith("predictor tuned on 120 frames: 100 steps of 16 windows", profile.Tuning);
+        Assert.Contains($"predictor walkway: {profile.Tuning}", stdout.ToString());
+        using (var camera = loaded.For(profile, "walkway.profile.json"))
+        {
+            Assert.NotSame(loaded, camera);
+            Assert.Equal(loaded.Version + "+pred-" + loaded.OwnPredictor.WithValues(profile.Predictor, "test").Hash(), camera.Version);
+        }
+        // A predictor of the wrong size (another model's) is refused with the fix.
+        var cut = new NormalityProfile
+        {
+            CameraId = profile.CameraId, ModelSha256 = profile.ModelSha256, ModelVersion = profile.ModelVersion, D = profile.D,
+            CellsH = profile.CellsH, CellsW = profile.CellsW, Frames = profile.Frames, CreatedUtc = profile.CreatedUtc,
+            Source = profile.Source, Mean = profile.Mean, Var = profile.Var, Calibration = profile.Calibration, Predictor = profile.Predictor[..100],
+        };
+        var wrong = Assert.Throws<ProfileException>(() => loaded.For(cut, "walkway.profile.json"));
+        Assert.Contains("monitoring learn --camera walkway", wrong.Message);
 
         // A profile learned with another model (another hash) is refused, naming the fix.
         var foreign = new NormalityProfile
@@ -253,7 +285,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
             WorkingDirectory = TestPaths.RepoRoot,
         };
-        foreach (var a in new[] { DaemonProcess.MonitoringDll, "learn", "--config", config, "--camera", "walkway" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { DaemonProcess.MonitoringDll, "learn", "--config", config, "--camera", "walkway", "--tune-steps", "50" }) psi.ArgumentList.Add(a);
         psi.Environment["TERM"] = "xterm-256color"; // a colour terminal type: the redirection alone must keep escape codes out
         psi.Environment.Remove("NO_COLOR");
         using var process = Process.Start(psi)!;
@@ -267,13 +299,14 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         Assert.True(process.ExitCode == 0, errors);
         Assert.DoesNotContain('\u001b', output);
         Assert.DoesNotContain('\u001b', errors);
-        // stdout holds the three result lines and nothing else.
+        // stdout holds the four result lines and nothing else.
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, lines.Length);
+        Assert.Equal(4, lines.Length);
         Assert.Matches(@"^learned walkway: 120 frames in \d+\.\d s -> .*walkway\.profile\.json \(profile walkway-\d+-[0-9a-f]+, model .+\)$", lines[0]);
         Assert.StartsWith("calibration walkway: threshold ", lines[1]);
         // Ped2 moves as fast as the model's training footage (it is that footage): stride 1, from a measured motion.
         Assert.Matches(@"^frame stride walkway: 1 \(motion: \d\.\d{3} px per analysed frame \(\d+ of \d+ pairs moving\), the model's 0\.429; frame stride 1\)$", lines[2]);
+        Assert.StartsWith("predictor walkway: predictor tuned on 120 frames: 50 steps of 16 windows", lines[3]);
         // Progress went to stderr as plain "learn walkway: N%" lines; Spectre's plain renderer looks once a second, so a
         // learn of 2 s or more wrote at least one.
         var progress = errors.Split('\n').Where(l => l.StartsWith("learn walkway", StringComparison.Ordinal)).ToList();

@@ -31,9 +31,11 @@ public sealed class DaemonAlertTests(ITestOutputHelper output)
 
         // The camera's normal scene, learned as a user would: from all of its normal footage (the 16 training clips).
         var (learned, learnOutput) = await DaemonProcess.RunToExitAsync(
-            ["learn", "--config", path, "--camera", "ped2", "--source", Path.Combine(TestPaths.Ped2, "training")],
+            ["learn", "--config", path, "--camera", "ped2", "--source", Path.Combine(TestPaths.Ped2, "training"), "--tune-steps", "300"],
             TimeSpan.FromSeconds(300), env);
         Assert.True(learned == 0, learnOutput);
+        // The camera runs with its own predictor, tuned on those clips (decision 0021).
+        Assert.Contains("predictor ped2: predictor tuned on 2550 frames: 300 steps", learnOutput);
         Assert.True(File.Exists(camera["profile"]!.GetValue<string>()), learnOutput);
 
         using var daemon = DaemonProcess.Run(path, config.HttpPort, env, output.WriteLine);

@@ -172,7 +172,7 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         var env = DeliveryKeys.Env(Secret, key);
         var path = config.Write();
         var (learned, learnOutput) = await DaemonProcess.RunToExitAsync(
-            ["learn", "--config", path, "--camera", "ped2", "--source", Path.Combine(TestPaths.Ped2, "training")], TimeSpan.FromSeconds(300), env);
+            ["learn", "--config", path, "--camera", "ped2", "--source", Path.Combine(TestPaths.Ped2, "training"), "--tune-steps", "0"], TimeSpan.FromSeconds(300), env);
         Assert.True(learned == 0, learnOutput);
 
         using var daemon = DaemonProcess.Run(path, config.HttpPort, env, output.WriteLine);

@@ -16,6 +16,8 @@ public sealed class CameraOptionsValidator : OptionsValidator<CameraOptions>
         if (o.AutoLearnFrames < 0) e.Add($"{path}.autoLearnFrames", "must be >= 0");
         if (!(o.FalseAlarmRate is > 0 and <= 0.5))
             e.Add($"{path}.falseAlarmRate", $"{o.FalseAlarmRate} is out of range; use a share of normal frames in (0, 0.5], e.g. 0.001 (one alerting frame per 1,000)");
+        if (o.TuneSteps is < 0 or > Tuning.TuningOptions.MaxSteps)
+            e.Add($"{path}.tuneSteps", $"{o.TuneSteps} is out of range; use 0 (the model's own predictor) to {Tuning.TuningOptions.MaxSteps}, e.g. {Tuning.TuningOptions.DefaultSteps}");
         if (o.TreatAsLive && !o.Realtime)
             e.Add($"{path}.treatAsLive", "needs \"realtime\": true (an unpaced file read as live would drop almost every frame)");
         if (string.IsNullOrWhiteSpace(o.Profile) && o.AutoLearnFrames == 0)

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using Monitoring.Configuration;
+using Monitoring.Tuning;
+
+namespace Monitoring.Analysis;
+
+/// <summary>
+/// Learns a camera's normal from footage, as <c>learn</c> and <c>eval</c> do: chooses the frame stride from the footage's
+/// motion, reads the analysed frames, fine-tunes the model's predictor on them (<see cref="PredictorTuner"/>, decision
+/// 0021; skipped with <see cref="TuningOptions.Steps"/> 0), then computes their features with the camera's predictor and
+/// builds the profile and its calibration.
+/// </summary>
+public sealed class ProfileLearner(AnomalyModel model, int batchSize, double analysisFps = 0, double sourceFps = 0)
+{
+    /// <summary>Analysed frames kept for learning (≈ 24 KB each at the committed model's 192×128): the footage beyond is not read.</summary>
+    public const int MaxFrames = ProfileBuilder.MaxCalibrationFrames;
+
+    /// <summary>The frame stride to learn at; 0 = chosen from the footage's motion (decision 0017).</summary>
+    public int FrameStride { get; init; }
+    public TuningOptions Tuning { get; init; } = TuningOptions.Default;
+    public double FalseAlarmRate { get; init; } = CameraOptions.DefaultFalseAlarmRate;
+
+    /// <summary>What learning made: the profile, and the model the camera runs with it (<see cref="Model"/> is the
+    /// learner's own model when nothing was tuned; otherwise the caller disposes it).</summary>
+    public sealed record Result(NormalityProfile Profile, AnomalyModel Model, double Seconds, double TuningSeconds, bool Truncated, string Motion);
+
+    /// <summary>
+    /// Learns <paramref name="uris"/> for camera <paramref name="cameraId"/>. <paramref name="readUntil"/> ends the reading of the
+    /// footage (a live source learned for some seconds); <paramref name="cancellation"/> stops everything.
+    /// <paramref name="progress"/> gets (phase: "read", "tune", "learn"; done; expected, 0 when unknown).
+    /// </summary>
+    public Result Learn(IReadOnlyList<string> uris, string cameraId, string source, Action<string, long, long>? progress = null,
+        CancellationToken readUntil = default, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var (stride, motion) = new ClipRunner(model, batchSize, analysisFps, sourceFps).ChooseStride(uris, FrameStride, cancellation);
+        var reader = new ClipRunner(model, batchSize, analysisFps, sourceFps);
+        clock.Stop();
+        var expected = progress is null ? 0 : Math.Min(MaxFrames, reader.ExpectedFrames(uris)); // probing is not learning
+        clock.Start();
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(readUntil, cancellation);
+        var runs = reader.Collect(uris, MaxFrames, out var truncated, n => progress?.Invoke("read", n, expected), both.Token);
+        cancellation.ThrowIfCancellationRequested();
+        var frames = runs.Sum(r => (long)r.Count);
+        if (frames == 0) throw new ProfileException($"No frame was read for camera '{cameraId}' from {source}; nothing to learn from.");
+
+        var camera = model;
+        float[]? predictor = null;
+        string? tuning = null;
+        var tuningSeconds = 0.0;
+        try
+        {
+            if (Tuning.Steps > 0)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                double first = double.NaN, last = double.NaN;
+                var weights = PredictorTuner.Tune(model.OwnPredictor, runs, model.T, model.H, model.W, stride, Tuning, (step, loss) =>
+                {
+                    if (double.IsNaN(first)) first = loss;
+                    last = loss;
+                    progress?.Invoke("tune", step + 1, Tuning.Steps);
+                }, cancellation);
+                tuningSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                predictor = weights.Flatten();
+                tuning = string.Create(CultureInfo.InvariantCulture,
+                    $"predictor tuned on {frames} frames: {Tuning.Steps} steps of {Tuning.Batch} windows, lr {Tuning.LearningRate:g3}, loss {first:0.00000} -> {last:0.00000}, {tuningSeconds:0.0} s, weights {weights.Hash()}");
+                camera = model.WithPredictor(weights);
+            }
+            var builder = new ProfileBuilder(camera, stride, motion);
+            new ClipRunner(camera, batchSize) { Stride = stride }.RunFrames(runs, null,
+                (run, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), run), n => progress?.Invoke("learn", n, frames), cancellation);
+            var built = builder.Build(cameraId, camera, source, FalseAlarmRate);
+            var profile = predictor is null ? built : built.WithPredictor(predictor, tuning!, camera.Version);
+            return new Result(profile, camera, clock.Elapsed.TotalSeconds, tuningSeconds, truncated, motion);
+        }
+        catch
+        {
+            if (!ReferenceEquals(camera, model)) camera.Dispose();
+            throw;
+        }
+    }
+}
