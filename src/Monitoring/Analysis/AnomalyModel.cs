@@ -118,7 +118,7 @@ public sealed class AnomalyModel : IDisposable
         if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(file)), Sha256, StringComparison.Ordinal))
             throw new ModelContractException($"model '{Path}' changed on disk since it was loaded (sha256 {Sha256[..12]}…); restart to use the new model");
         var bytes = OnnxInitializers.Patch(file, Path, predictor.Tensors);
-        var session = OnnxSession.Load(Path, _options, null, bytes);
+        var session = OnnxSession.Load(Path, _options with { CpuMemoryArena = false }, null, bytes);
         try
         {
             return new AnomalyModel(session, Path, Sha256, _options, _logger, predictor);

@@ -270,6 +270,7 @@ public sealed partial class OnnxSession : IDisposable
             InterOpNumThreads = options.InterOpThreads,
             GraphOptimizationLevel = options.Optimization,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            EnableCpuMemArena = options.CpuMemoryArena,
         };
         if (!options.IntraOpSpinning) so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (cuda)

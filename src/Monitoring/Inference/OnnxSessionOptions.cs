@@ -10,13 +10,16 @@ namespace Monitoring.Inference;
 /// <param name="CudaDeviceId">CUDA device for <see cref="ExecutionProvider.Cuda"/> / <see cref="ExecutionProvider.Auto"/>.</param>
 /// <param name="IntraOpSpinning">Whether idle intra-op threads spin (ORT's default, <c>session.intra_op.allow_spinning</c>):
 /// lower latency per call, but the spinning burns CPU that capture threads could use on a small machine.</param>
+/// <param name="CpuMemoryArena">ORT's CPU memory arena (its default): buffers kept for reuse between runs. Off for the many
+/// small sessions of cameras with their own predictor, where each arena would hold its own peak (decision 0021).</param>
 public sealed record OnnxSessionOptions(
     ExecutionProvider Provider = ExecutionProvider.Auto,
     int IntraOpThreads = 0,
     int InterOpThreads = 1,
     GraphOptimizationLevel Optimization = GraphOptimizationLevel.ORT_ENABLE_ALL,
     int CudaDeviceId = 0,
-    bool IntraOpSpinning = true)
+    bool IntraOpSpinning = true,
+    bool CpuMemoryArena = true)
 {
     /// <summary>CPU only, ORT's default thread counts: what tests and tools use.</summary>
     public static OnnxSessionOptions Cpu { get; } = new(ExecutionProvider.Cpu);
