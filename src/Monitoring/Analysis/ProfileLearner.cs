@@ -13,8 +13,11 @@ namespace Monitoring.Analysis;
 /// </summary>
 public sealed class ProfileLearner(AnomalyModel model, int batchSize, double analysisFps = 0, double sourceFps = 0)
 {
-    /// <summary>Analysed frames kept for learning (≈ 24 KB each at the committed model's 192×128): the footage beyond is not read.</summary>
-    public const int MaxFrames = ProfileBuilder.MaxCalibrationFrames;
+    /// <summary>
+    /// Analysed frames kept in memory for tuning and learning (≈ 24 KB each at the committed model's 192×128). Recorded
+    /// footage beyond it is read a second time for the profile's statistics; a live source is learned from these only.
+    /// </summary>
+    public int MaxFrames { get; init; } = ProfileBuilder.MaxCalibrationFrames;
 
     /// <summary>The frame stride to learn at; 0 = chosen from the footage's motion (decision 0017).</summary>
     public int FrameStride { get; init; }
@@ -22,7 +25,8 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
     public double FalseAlarmRate { get; init; } = CameraOptions.DefaultFalseAlarmRate;
 
     /// <summary>What learning made: the profile, and the model the camera runs with it (<see cref="Model"/> is the
-    /// learner's own model when nothing was tuned; otherwise the caller disposes it).</summary>
+    /// learner's own model when nothing was tuned; otherwise the caller disposes it). <see cref="Truncated"/>: a live source
+    /// was learned from its first <see cref="MaxFrames"/> frames only (recorded footage is read again in full).</summary>
     public sealed record Result(NormalityProfile Profile, AnomalyModel Model, double Seconds, double TuningSeconds, bool Truncated, string Motion);
 
     /// <summary>
@@ -68,8 +72,20 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
                 camera = model.WithPredictor(weights);
             }
             var builder = new ProfileBuilder(camera, stride, motion);
-            new ClipRunner(camera, batchSize) { Stride = stride }.RunFrames(runs, null,
-                (run, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), run), n => progress?.Invoke("learn", n, frames), cancellation);
+            if (truncated && !readUntil.CanBeCanceled)
+            {
+                // Recorded footage longer than what is kept in memory: tuned on its first MaxFrames frames, learned from all
+                // of it, read a second time.
+                var all = new ClipRunner(camera, batchSize, analysisFps, sourceFps) { Stride = stride };
+                var total = progress is null ? 0 : all.ExpectedFrames(uris);
+                all.Run(uris, null, (clip, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), clip), n => progress?.Invoke("learn", n, total), cancellation);
+                truncated = false;
+            }
+            else
+            {
+                new ClipRunner(camera, batchSize) { Stride = stride }.RunFrames(runs, null,
+                    (run, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), run), n => progress?.Invoke("learn", n, frames), cancellation);
+            }
             var built = builder.Build(cameraId, camera, source, FalseAlarmRate);
             var profile = predictor is null ? built : built.WithPredictor(predictor, tuning!, camera.Version);
             return new Result(profile, camera, clock.Elapsed.TotalSeconds, tuningSeconds, truncated, motion);

@@ -170,7 +170,7 @@ public static class Commands
 
     /// <summary>learn's and eval's --tune-steps (decision 0021).</summary>
     private static Option<int> TuneSteps() =>
-        Whole("--tune-steps", "N", "steps of fine-tuning the model's predictor on the footage (≈ 70 ms each on 2 cores); 0: keep the model's own; -1: the camera's tuneSteps (learn) or 1000 (eval)")
+        Whole("--tune-steps", "N", "steps of fine-tuning the model's predictor on the footage (≈ 70 ms each on 2 cores); 0: keep the model's own; -1: the camera's tuneSteps (learn) or 500 (eval)")
             .WithDefault(-1);
 
     private static Command Bench()

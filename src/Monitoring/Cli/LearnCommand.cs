@@ -64,7 +64,7 @@ public static class LearnCommand
         Console.WriteLine($"frame stride {cameraId}: {profile.FrameStride} ({result.Motion})");
         Console.WriteLine($"predictor {cameraId}: {profile.Tuning ?? "the model's own (--tune-steps 0)"}");
         if (result.Truncated)
-            Console.Error.WriteLine($"monitoring learn: learned the first {ProfileLearner.MaxFrames} analysed frames; the rest of the footage was not read");
+            Console.Error.WriteLine($"monitoring learn: learned the first {learner.MaxFrames} analysed frames of the live source; use a shorter --seconds for all of it to count");
         if (!profile.Calibration.HeldOut)
             Console.Error.WriteLine($"monitoring learn: only {profile.Frames} frames learned; a threshold derived from held-out footage needs " +
                                     $"{ProfileCalibration.MinHeldOutFrames} or more (longer --seconds or more --source footage)");

@@ -156,8 +156,6 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         var learner = new ProfileLearner(model, batchSize) { FrameStride = FrameStride, Tuning = Tuning };
         var result = learner.Learn(train.Select(t => t.Uri).ToList(), cameraId, $"{train.Count} clip(s) from {Path.GetDirectoryName(train[0].Uri)}",
             progress, cancellation: ct);
-        if (result.Truncated)
-            throw new UsageException($"the train folder holds more than {ProfileLearner.MaxFrames} analysed frames, more than learning reads; use fewer train clips");
         seconds = result.Seconds;
         return (result.Profile, result.Model);
     }

@@ -3,7 +3,7 @@ using Monitoring.Native;
 
 namespace Monitoring.Tuning;
 
-/// <summary>How <see cref="PredictorTuner"/> fine-tunes (the recipe measured in the model card, twelfth session).</summary>
+/// <summary>How <see cref="PredictorTuner"/> fine-tunes (the recipe measured in the model card, twelfth session; 500 steps chosen in the thirteenth).</summary>
 /// <param name="Steps">Optimiser steps; 0 = no tuning (the model's own predictor).</param>
 /// <param name="LearningRate">Peak rate of the one-cycle schedule (Adam).</param>
 /// <param name="Batch">Windows per step.</param>
@@ -14,7 +14,7 @@ namespace Monitoring.Tuning;
 public sealed record TuningOptions(int Steps = TuningOptions.DefaultSteps, double LearningRate = 2e-3, int Batch = 16, int CropH = 64, int CropW = 96, int Seed = 0,
     int Threads = 2)
 {
-    public const int DefaultSteps = 1000;
+    public const int DefaultSteps = 500;
     public const int MaxSteps = 100_000;
     public static TuningOptions Default { get; } = new();
 
