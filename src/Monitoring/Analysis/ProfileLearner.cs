@@ -27,7 +27,7 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
     /// <summary>What learning made: the profile, and the model the camera runs with it (<see cref="Model"/> is the
     /// learner's own model when nothing was tuned; otherwise the caller disposes it). <see cref="Truncated"/>: a live source
     /// was learned from its first <see cref="MaxFrames"/> frames only (recorded footage is read again in full).</summary>
-    public sealed record Result(NormalityProfile Profile, AnomalyModel Model, double Seconds, double TuningSeconds, bool Truncated, string Motion);
+    public sealed record Result(NormalityProfile Profile, AnomalyModel Model, double Seconds, bool Truncated, string Motion);
 
     /// <summary>
     /// Learns <paramref name="uris"/> for camera <paramref name="cameraId"/>. <paramref name="readUntil"/> ends the reading of the
@@ -52,7 +52,6 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
         var camera = model;
         float[]? predictor = null;
         string? tuning = null;
-        var tuningSeconds = 0.0;
         try
         {
             if (Tuning.Steps > 0)
@@ -65,7 +64,7 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
                     last = loss;
                     progress?.Invoke("tune", step + 1, Tuning.Steps);
                 }, cancellation);
-                tuningSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                var tuningSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
                 predictor = weights.Flatten();
                 tuning = string.Create(CultureInfo.InvariantCulture,
                     $"predictor tuned on {frames} frames: {Tuning.Steps} steps of {Tuning.Batch} windows, lr {Tuning.LearningRate:g3}, loss {first:0.00000} -> {last:0.00000}, {tuningSeconds:0.0} s, weights {weights.Hash()}");
@@ -88,7 +87,7 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
             }
             var built = builder.Build(cameraId, camera, source, FalseAlarmRate);
             var profile = predictor is null ? built : built.WithPredictor(predictor, tuning!, camera.Version);
-            return new Result(profile, camera, clock.Elapsed.TotalSeconds, tuningSeconds, truncated, motion);
+            return new Result(profile, camera, clock.Elapsed.TotalSeconds, truncated, motion);
         }
         catch
         {
