@@ -41,27 +41,17 @@ setup_packages() {
     ffmpeg fonts-dejavu-core chromium
 }
 
-setup_shim() {
-  local so="$LIB/libmonitoring_cvshim.so"
-  local src="$ROOT/src/native/cvshim"
-  # Rebuild when any shim source is newer than the library.
+# build_shim NAME WHAT: builds src/native/NAME into .native/lib/libmonitoring_NAME.so, when any of its sources is newer.
+build_shim() {
+  local name="$1" what="$2"
+  local so="$LIB/libmonitoring_$name.so"
+  local src="$ROOT/src/native/$name"
   if [ -f "$so" ] && [ -z "$(find "$src" -newer "$so" -type f | head -n 1)" ]; then return; fi
-  log "building the OpenCV shim"
+  log "building the $what shim"
   mkdir -p "$LIB"
-  cmake -S "$src" -B "$NATIVE/build/cvshim" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$NATIVE/build/cvshim" -j "$(nproc)" >/dev/null
-  install -m 0755 "$NATIVE/build/cvshim/libmonitoring_cvshim.so" "$so"
-}
-
-setup_torchshim() {
-  local so="$LIB/libmonitoring_torchshim.so"
-  local src="$ROOT/src/native/torchshim"
-  if [ -f "$so" ] && [ -z "$(find "$src" -newer "$so" -type f | head -n 1)" ]; then return; fi
-  log "building the libtorch shim"
-  mkdir -p "$LIB"
-  cmake -S "$src" -B "$NATIVE/build/torchshim" -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$NATIVE/build/torchshim" -j "$(nproc)" >/dev/null
-  install -m 0755 "$NATIVE/build/torchshim/libmonitoring_torchshim.so" "$so"
+  cmake -S "$src" -B "$NATIVE/build/$name" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$NATIVE/build/$name" -j "$(nproc)" >/dev/null
+  install -m 0755 "$NATIVE/build/$name/libmonitoring_$name.so" "$so"
 }
 
 setup_dotnet() {
@@ -71,8 +61,8 @@ setup_dotnet() {
 
 setup() {
   setup_packages
-  setup_shim
-  setup_torchshim
+  build_shim cvshim OpenCV
+  build_shim torchshim libtorch
   setup_dotnet
 }
 
