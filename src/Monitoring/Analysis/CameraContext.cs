@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Monitoring.Capture;
 using Monitoring.Configuration;
@@ -189,24 +188,14 @@ internal sealed class CameraContext : IDisposable
     /// <summary>Tunes the predictor on the learned frames (one thread, beside the live analysis), then learns the profile again with it.</summary>
     private (NormalityProfile, AnomalyModel) TuneInBackground(List<List<byte[]>> runs, NormalityProfile first, int steps)
     {
-        var clock = Stopwatch.StartNew();
-        var frames = runs.Sum(r => r.Count);
         var options = TuningOptions.Default with { Steps = steps, Threads = 1 };
-        double? firstLoss = null, lastLoss = null;
-        var weights = PredictorTuner.Tune(_model.OwnPredictor, runs, _model.T, _model.H, _model.W, first.FrameStride, options, (_, loss) =>
-        {
-            firstLoss ??= loss;
-            lastLoss = loss;
-        }, _stop.Token);
-        var tuneSeconds = clock.Elapsed.TotalSeconds;
+        var (weights, tuning) = ProfileLearner.Tune(_model, runs, first.FrameStride, options, null, _stop.Token);
         var camera = _model.WithPredictor(weights);
         try
         {
             var builder = new ProfileBuilder(camera, first.FrameStride, first.Motion);
             new ClipRunner(camera, Analyser.OwnModelBatch) { Stride = first.FrameStride }.RunFrames(runs, null,
                 (run, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), run), null, _stop.Token);
-            var tuning = FormattableString.Invariant(
-                $"predictor tuned on {frames} frames: {steps} steps of {options.Batch} windows, lr {options.LearningRate:g3}, loss {firstLoss:0.00000} -> {lastLoss:0.00000}, {tuneSeconds:0.0} s, weights {weights.Hash()}");
             var built = builder.Build(Source.Id, camera, first.Source, Source.Options.FalseAlarmRate);
             return (built.WithPredictor(weights.Flatten(), tuning, camera.Version), camera);
         }

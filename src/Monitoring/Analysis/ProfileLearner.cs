@@ -56,18 +56,9 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
         {
             if (Tuning.Steps > 0)
             {
-                var t0 = Stopwatch.GetTimestamp();
-                double first = double.NaN, last = double.NaN;
-                var weights = PredictorTuner.Tune(model.OwnPredictor, runs, model.T, model.H, model.W, stride, Tuning, (step, loss) =>
-                {
-                    if (double.IsNaN(first)) first = loss;
-                    last = loss;
-                    progress?.Invoke("tune", step + 1, Tuning.Steps);
-                }, cancellation);
-                var tuningSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                var (weights, description) = Tune(model, runs, stride, Tuning, step => progress?.Invoke("tune", step + 1, Tuning.Steps), cancellation);
                 predictor = weights.Flatten();
-                tuning = string.Create(CultureInfo.InvariantCulture,
-                    $"predictor tuned on {frames} frames: {Tuning.Steps} steps of {Tuning.Batch} windows, lr {Tuning.LearningRate:g3}, loss {first:0.00000} -> {last:0.00000}, {tuningSeconds:0.0} s, weights {weights.Hash()}");
+                tuning = description;
                 camera = model.WithPredictor(weights);
             }
             var builder = new ProfileBuilder(camera, stride, motion);
@@ -94,5 +85,26 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
             if (!ReferenceEquals(camera, model)) camera.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The model's predictor tuned on <paramref name="runs"/> at <paramref name="stride"/>, and the line that says how (kept
+    /// in the profile's <see cref="NormalityProfile.Tuning"/>). Shared by <c>learn</c> and a camera learning by itself.
+    /// </summary>
+    internal static (PredictorWeights Weights, string Description) Tune(AnomalyModel model, IReadOnlyList<IReadOnlyList<byte[]>> runs, int stride,
+        TuningOptions options, Action<int>? progress, CancellationToken cancellation)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        double first = double.NaN, last = double.NaN;
+        var weights = PredictorTuner.Tune(model.OwnPredictor, runs, model.T, model.H, model.W, stride, options, (step, loss) =>
+        {
+            if (double.IsNaN(first)) first = loss;
+            last = loss;
+            progress?.Invoke(step);
+        }, cancellation);
+        var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        return (weights, string.Create(CultureInfo.InvariantCulture,
+            $"predictor tuned on {runs.Sum(r => r.Count)} frames: {options.Steps} steps of {options.Batch} windows, lr {options.LearningRate:g3}, " +
+            $"loss {first:0.00000} -> {last:0.00000}, {seconds:0.0} s, weights {weights.Hash()}"));
     }
 }
