@@ -65,6 +65,8 @@ public class CommandsTests
     [InlineData("monitoring eval: Option '--train' is required", "eval", "--test", "t", "--labels", "l.json")]
     [InlineData("monitoring eval: Unrecognized command or argument '--trian'", "eval", "--trian", "t", "--test", "t", "--labels", "l.json")]
     [InlineData("monitoring eval: --batch wants a whole number, got '8.5'", "eval", "--train", "t", "--test", "t", "--labels", "l", "--batch", "8.5")]
+    [InlineData("monitoring learn: --tune-steps -5 is out of range: use 0 (keep the model's own predictor) to 100000", "learn", "--camera", "door", "--tune-steps", "-5")]
+    [InlineData("monitoring eval: --tune-steps 200000 is out of range", "eval", "--train", "t", "--test", "t", "--labels", "l", "--tune-steps", "200000")]
     [InlineData("monitoring bench: --ramp wants positive whole numbers separated by commas, got '1,0'", "bench", "--ramp", "1,0")]
     [InlineData("monitoring bench: --seconds wants a number, got 'ten'", "bench", "--seconds", "ten")]
     public async Task A_usage_error_exits_2_with_one_line_naming_the_option_or_word(string message, params string[] args)
