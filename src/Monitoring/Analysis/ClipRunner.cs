@@ -142,7 +142,8 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         {
             for (var i = 0; i < count; i++) clips.Add(open(i));
             using var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
-            var pending = new List<(int Clip, long Frame, bool Restart)>(batch.Capacity);
+            var pending = new List<(int Clip, long Frame, bool Restart, bool WarmingUp)>(batch.Capacity);
+            var warmUpScore = profile?.Calibration.WarmUpScoreOrMedian;
             long analysed = 0;
             var active = Enumerable.Range(0, clips.Count).ToList();
             var rr = 0;
@@ -159,7 +160,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
                     if (clips[c].TryNext(out var index))
                     {
                         batch.Add(clips[c].Window, profile);
-                        pending.Add((c, index, clips[c].Window.FramesSinceStart == 1));
+                        pending.Add((c, index, clips[c].Window.FramesSinceStart == 1, !clips[c].Window.IsFull));
                         rr++;
                     }
                     else
@@ -172,8 +173,8 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
                 model.Run(batch);
                 for (var i = 0; i < pending.Count; i++)
                 {
-                    var (c, frame, restart) = pending[i];
-                    onFrame(c, frame, batch, i, clips[c].Smoother.Add(batch.Score[i], restart));
+                    var (c, frame, restart, warmingUp) = pending[i];
+                    onFrame(c, frame, batch, i, clips[c].Smoother.Add(batch.Score[i], restart, warmingUp, warmUpScore));
                 }
                 analysed += batch.Count;
                 progress?.Invoke(analysed);
