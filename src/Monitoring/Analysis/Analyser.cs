@@ -113,7 +113,7 @@ public sealed class Analyser
                     _metrics.FrameAnalysed(cam.Source.Id);
                     // Results come in the order the frames were pushed, so each camera's smoother stays causal.
                     // A learning frame's score (no profile) says nothing: it stays out of the smoother, which starts with the profile.
-                    var frameScore = learning ? batch.Score[slot] : cam.Smoother.Add(batch.Score[slot], restart, warmingUp, cam.Profile?.Calibration.WarmUpScoreOrMedian);
+                    var frameScore = learning ? batch.Score[slot] : cam.Smoother.Add(batch.Score[slot], restart);
                     var result = new ScoredFrame(frame, frameScore, batch.AnomalyMapOf(slot), _model.CellsW, _model.CellsH, learning,
                         cam.Profile?.Version ?? "learning", learning ? default : batch.AttentionOf(slot)) // a learning frame never alerts
                     {

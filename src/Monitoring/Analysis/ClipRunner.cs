@@ -142,8 +142,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         {
             for (var i = 0; i < count; i++) clips.Add(open(i));
             using var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
-            var pending = new List<(int Clip, long Frame, bool Restart, bool WarmingUp)>(batch.Capacity);
-            var warmUpScore = profile?.Calibration.WarmUpScoreOrMedian;
+            var pending = new List<(int Clip, long Frame, bool Restart)>(batch.Capacity);
             long analysed = 0;
             var active = Enumerable.Range(0, clips.Count).ToList();
             var rr = 0;
@@ -160,7 +159,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
                     if (clips[c].TryNext(out var index))
                     {
                         batch.Add(clips[c].Window, profile);
-                        pending.Add((c, index, clips[c].Window.FramesSinceStart == 1, !clips[c].Window.IsFull));
+                        pending.Add((c, index, clips[c].Window.FramesSinceStart == 1));
                         rr++;
                     }
                     else
@@ -173,8 +172,8 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
                 model.Run(batch);
                 for (var i = 0; i < pending.Count; i++)
                 {
-                    var (c, frame, restart, warmingUp) = pending[i];
-                    onFrame(c, frame, batch, i, clips[c].Smoother.Add(batch.Score[i], restart, warmingUp, warmUpScore));
+                    var (c, frame, restart) = pending[i];
+                    onFrame(c, frame, batch, i, clips[c].Smoother.Add(batch.Score[i], restart));
                 }
                 analysed += batch.Count;
                 progress?.Invoke(analysed);

@@ -146,7 +146,9 @@ public sealed class ProfileBuilder
         var s = new float[cells];
         var peaks = new List<float>(n);
         var peakFold = new List<int>(n);
-        var raw = new float[n];
+        var scores = new List<float>(n);
+        var smoother = new ScoreSmoother(scoreWindow);
+        var previousRun = int.MinValue;
         var currentFold = -1;
         for (var t = 0; t < n; t++)
         {
@@ -164,28 +166,16 @@ public sealed class ProfileBuilder
                     foldVar[i] = Math.Max(a2 / rest - mu * mu, 0) + head.Eps * (sc * sc - 1);
                 }
             }
-            var (_, warmingUp, features) = order[t];
+            var (run, warmingUp, features) = order[t];
             head.Distances(features, foldMean, foldVar, s);
-            raw[t] = head.Score(s);
+            var score = smoother.Add(head.Score(s), run != previousRun);
+            previousRun = run;
             if (warmingUp) continue;
             var peak = float.NegativeInfinity;
             foreach (var v in s) peak = MathF.Max(peak, v);
             peaks.Add(peak);
             peakFold.Add(currentFold);
-        }
-
-        // The frame scores as the daemon forms them, a window with a padded past counting as the typical normal score.
-        var real = Enumerable.Range(0, n).Where(t => !order[t].WarmingUp).Select(t => raw[t]).Order().ToArray();
-        float? warmUpScore = real.Length > 0 ? real[real.Length / 2] : null;
-        var scores = new List<float>(n);
-        var smoother = new ScoreSmoother(scoreWindow);
-        var previousRun = int.MinValue;
-        for (var t = 0; t < n; t++)
-        {
-            var (run, warmingUp, _) = order[t];
-            var score = smoother.Add(raw[t], run != previousRun, warmingUp, warmUpScore);
-            previousRun = run;
-            if (!warmingUp) scores.Add(score);
+            scores.Add(score);
         }
 
         float threshold;
@@ -211,7 +201,7 @@ public sealed class ProfileBuilder
         {
             FeatureScale = scale, VarianceEps = head.Eps, TargetFalseAlarmRate = falseAlarmRate, MapThreshold = threshold,
             Frames = peaks.Count, HeldOut = heldOut && peaks.Count > 0, AlertingFrameRate = alerting,
-            ScoreQuantiles = quantiles, ScoreTailMean = tailMean, WarmUpScore = warmUpScore,
+            ScoreQuantiles = quantiles, ScoreTailMean = tailMean,
         };
     }
 

@@ -49,16 +49,6 @@ public sealed record ProfileCalibration
     public required float[] ScoreQuantiles { get; init; }
     /// <summary>Mean excess of the frame scores above their 95th percentile (the exponential tail's scale).</summary>
     public required float ScoreTailMean { get; init; }
-    /// <summary>
-    /// The model score a window whose past is padding (the first frames after a stream start or reconnect) counts as in
-    /// the frame score: the median model score of the held-out learned frames whose past was real (models/README.md, "Fourteenth session"). Null in
-    /// profiles learned before it (then the median frame score, <see cref="ScoreQuantiles"/>' 50th point, stands in) and
-    /// when the model has no head.
-    /// </summary>
-    public float? WarmUpScore { get; init; }
-
-    /// <summary><see cref="WarmUpScore"/>, or for an older profile its frame scores' median; null without a distribution.</summary>
-    public float? WarmUpScoreOrMedian => WarmUpScore ?? (ScoreQuantiles.Length == 101 ? ScoreQuantiles[50] : null);
 
     /// <summary>
     /// The share of this camera's normal frames whose frame score is at least <paramref name="frameScore"/>: from the

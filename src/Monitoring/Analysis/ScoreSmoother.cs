@@ -25,17 +25,8 @@ public sealed class ScoreSmoother
     /// Adds the model's score of the next analysed frame and returns the frame score. <paramref name="restart"/>
     /// is true for the first frame of a new run (the frame window was reset): older scores are dropped.
     /// </summary>
-    public float Add(float modelScore, bool restart) => Add(modelScore, restart, false, null);
-
-    /// <summary>
-    /// As <see cref="Add(float, bool)"/>; a window whose past is still padding (<paramref name="warmingUp"/>: a stream
-    /// start or reconnect) counts as <paramref name="warmUpScore"/>, the camera's typical normal score
-    /// (<see cref="ProfileCalibration.WarmUpScore"/>), instead of its own when that is known. A padded past is not evidence: the model sees
-    /// the first frame repeated, so the next frame's ordinary motion reads as a large prediction error (models/README.md, "Fourteenth session").
-    /// </summary>
-    public float Add(float modelScore, bool restart, bool warmingUp, float? warmUpScore)
+    public float Add(float modelScore, bool restart)
     {
-        if (warmingUp && warmUpScore is { } w) modelScore = w;
         if (restart) Reset();
         if (_count == _ring.Length) _sum -= _ring[_next];
         else _count++;

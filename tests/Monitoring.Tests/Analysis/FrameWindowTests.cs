@@ -55,7 +55,7 @@ public sealed class FrameWindowTests
         {
             CameraId = "c", ModelSha256 = new string('a', 64), ModelVersion = "m", D = 1, CellsH = 1, CellsW = 2, Frames = 3,
             CreatedUtc = DateTimeOffset.UnixEpoch, Source = "s", Mean = [3f, 10f], Var = [8f / 3f, 0f],
-            Calibration = b.Calibrate(null, 1, 0.001) with { WarmUpScore = 0.125f },
+            Calibration = b.Calibrate(null, 1, 0.001),
         };
         var path = Path.Combine(Path.GetTempPath(), $"profile-{Guid.NewGuid():N}.json");
         try
@@ -67,7 +67,6 @@ public sealed class FrameWindowTests
             Assert.Equal(p.Version, back.Version);
             Assert.Equal(p.Calibration.FeatureScale, back.Calibration.FeatureScale);
             Assert.Equal(p.Calibration.MapThreshold, back.Calibration.MapThreshold);
-            Assert.Equal(0.125f, back.Calibration.WarmUpScore);
             File.WriteAllText(path, "{ not json");
             var e = Assert.Throws<ProfileException>(() => NormalityProfile.Load(path));
             Assert.Contains(path, e.Message);

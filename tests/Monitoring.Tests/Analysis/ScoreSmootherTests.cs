@@ -25,18 +25,6 @@ public sealed class ScoreSmootherTests
     }
 
     [Fact]
-    public void A_window_with_a_padded_past_counts_as_the_warm_up_score()
-    {
-        var s = new ScoreSmoother(3);
-        // The first two windows of a run have a padded past: their own scores (a spike at the second) are replaced.
-        Assert.Equal(0.1f, s.Add(0.01f, restart: true, warmingUp: true, warmUpScore: 0.1f), 6);
-        Assert.Equal(0.1f, s.Add(0.9f, restart: false, warmingUp: true, warmUpScore: 0.1f), 6);
-        Assert.Equal(0.2f, s.Add(0.4f, restart: false, warmingUp: false, warmUpScore: 0.1f), 6);
-        // Without a warm-up score (no calibration) a padded window keeps its own score, as before.
-        Assert.Equal(0.9f, s.Add(0.9f, restart: true, warmingUp: true, warmUpScore: null), 6);
-    }
-
-    [Fact]
     public void Window_of_one_passes_scores_through()
     {
         var s = new ScoreSmoother(1);
@@ -120,18 +108,12 @@ public sealed class ClipRunnerFrameScoreTests
         Assert.InRange(raw[0].Count, 25, 35);
         Assert.Equal(raw[0], raw[1]);
         Assert.Contains(raw[0], s => s != raw[0][0]);
-        // Windows whose past is padding (the first T−1 of a clip) count as the camera's warm-up score (models/README.md, "Fourteenth session").
-        var warm = built.Calibration.WarmUpScore;
-        Assert.NotNull(warm);
         for (var c = 0; c < 2; c++)
-        {
-            var counted = raw[c].Select((r, i) => i < model.T - 1 ? warm.Value : r).ToList();
             for (var i = 0; i < raw[c].Count; i++)
             {
                 var lo = Math.Max(0, i - model.ScoreWindow + 1);
-                var expected = counted.Skip(lo).Take(i - lo + 1).Average();
+                var expected = raw[c].Skip(lo).Take(i - lo + 1).Average();
                 Assert.Equal(expected, got[c][i], 5);
             }
-        }
     }
 }
