@@ -52,7 +52,7 @@ public sealed class Analyser
             return b;
         }
         var capacity = _modelOptions.MaxBatchSize;
-        var members = new (CameraContext Camera, AnalysisBatch Batch, int Slot, Frame Frame, bool WarmingUp, bool Restart, bool Learning, bool Settled)[capacity];
+        var members = new (CameraContext Camera, AnalysisBatch Batch, int Slot, Frame Frame, bool WarmingUp, long SinceStart, bool Restart, bool Learning, bool Settled)[capacity];
         var used = new List<AnalysisBatch>();
         var rr = 0;
         try
@@ -88,7 +88,7 @@ public sealed class Analyser
                         // Learning: run without a profile. A frame added so stays a learning frame even when the camera's
                         // profile is built by an earlier frame of the same batch: its outputs were computed without one.
                         // The frame score is settled once its window holds no warm-up frame's score (decision 0020).
-                        members[n++] = (cam, batch, slot, frame, !cam.Window.IsFull, cam.Window.FramesSinceStart == 1, cam.Learning,
+                        members[n++] = (cam, batch, slot, frame, !cam.Window.IsFull, cam.Window.FramesSinceStart, cam.Window.FramesSinceStart == 1, cam.Learning,
                             cam.Window.FramesSinceStart >= cam.Window.Span + cam.Smoother.Window - 1);
                     }
                     rr = (rr + 1) % _cameras.Length;
@@ -106,14 +106,16 @@ public sealed class Analyser
                 _metrics.RecordInference(n, Stopwatch.GetElapsedTime(t0).TotalSeconds);
                 for (var i = 0; i < n; i++)
                 {
-                    var (cam, batch, slot, frame, warmingUp, restart, learning, settled) = members[i];
+                    var (cam, batch, slot, frame, warmingUp, sinceStart, restart, learning, settled) = members[i];
                     members[i] = default;
                     if (learning) cam.Learn(batch.FeaturesOf(slot), restart);
                     cam.AnalysedFrames++;
                     _metrics.FrameAnalysed(cam.Source.Id);
                     // Results come in the order the frames were pushed, so each camera's smoother stays causal.
                     // A learning frame's score (no profile) says nothing: it stays out of the smoother, which starts with the profile.
-                    var frameScore = learning ? batch.Score[slot] : cam.Smoother.Add(batch.Score[slot], restart);
+                    // A window with a padded past counts on the camera's real-past scale (decision 0022).
+                    var frameScore = learning ? batch.Score[slot]
+                        : cam.Smoother.Add(warmingUp && cam.Profile is { } p ? p.Calibration.WarmUpAdjusted(batch.Score[slot], sinceStart) : batch.Score[slot], restart);
                     var result = new ScoredFrame(frame, frameScore, batch.AnomalyMapOf(slot), _model.CellsW, _model.CellsH, learning,
                         cam.Profile?.Version ?? "learning", learning ? default : batch.AttentionOf(slot)) // a learning frame never alerts
                     {

@@ -196,6 +196,7 @@ internal sealed class CameraContext : IDisposable
             var builder = new ProfileBuilder(camera, first.FrameStride, first.Motion);
             new ClipRunner(camera, Analyser.OwnModelBatch) { Stride = first.FrameStride }.RunFrames(runs, null,
                 (run, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), run), null, _stop.Token);
+            ProfileLearner.AddWarmUpWindows(camera, runs, first.FrameStride, Analyser.OwnModelBatch, builder, _stop.Token);
             var built = builder.Build(Source.Id, camera, first.Source, Source.Options.FalseAlarmRate);
             return (built.WithPredictor(weights.Flatten(), tuning, camera.Version), camera);
         }

@@ -142,7 +142,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         {
             for (var i = 0; i < count; i++) clips.Add(open(i));
             using var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
-            var pending = new List<(int Clip, long Frame, bool Restart)>(batch.Capacity);
+            var pending = new List<(int Clip, long Frame, long SinceStart, bool WarmingUp)>(batch.Capacity);
             long analysed = 0;
             var active = Enumerable.Range(0, clips.Count).ToList();
             var rr = 0;
@@ -159,7 +159,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
                     if (clips[c].TryNext(out var index))
                     {
                         batch.Add(clips[c].Window, profile);
-                        pending.Add((c, index, clips[c].Window.FramesSinceStart == 1));
+                        pending.Add((c, index, clips[c].Window.FramesSinceStart, !clips[c].Window.IsFull));
                         rr++;
                     }
                     else
@@ -172,8 +172,10 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
                 model.Run(batch);
                 for (var i = 0; i < pending.Count; i++)
                 {
-                    var (c, frame, restart) = pending[i];
-                    onFrame(c, frame, batch, i, clips[c].Smoother.Add(batch.Score[i], restart));
+                    var (c, frame, sinceStart, warmingUp) = pending[i];
+                    // A window with a padded past counts on the camera's real-past scale (decision 0022), as in the daemon.
+                    var score = warmingUp && profile is not null ? profile.Calibration.WarmUpAdjusted(batch.Score[i], sinceStart) : batch.Score[i];
+                    onFrame(c, frame, batch, i, clips[c].Smoother.Add(score, sinceStart == 1));
                 }
                 analysed += batch.Count;
                 progress?.Invoke(analysed);

@@ -16,7 +16,8 @@ public sealed class ProfileBuilder
 
     private readonly double[] _mean;
     private readonly double[] _m2;
-    private readonly List<(int Run, bool WarmingUp, float[] Features)> _kept = [];
+    private readonly List<(int Run, int Position, float[] Features)> _kept = []; // Position: frames since the run's start while the past is padding, else 0
+    private readonly List<(int Position, float[] Features)> _warmUp = [];
     private readonly Dictionary<int, int> _runFrames = [];
     private readonly int _warmUpFrames;
 
@@ -64,7 +65,23 @@ public sealed class ProfileBuilder
         }
         var inRun = _runFrames.GetValueOrDefault(run);
         _runFrames[run] = inRun + 1;
-        if (_kept.Count < MaxCalibrationFrames) _kept.Add((run, inRun < _warmUpFrames, features.ToArray()));
+        if (_kept.Count < MaxCalibrationFrames) _kept.Add((run, inRun < _warmUpFrames ? inRun + 1 : 0, features.ToArray()));
+    }
+
+    /// <summary>Windows the warm-up map was synthesised from so far (<see cref="AddWarmUp"/>).</summary>
+    public int WarmUpWindows => _warmUp.Count;
+
+    /// <summary>
+    /// Adds the features of a synthesised window <paramref name="position"/> frames after a start (its past padding, built
+    /// from learned frames: <see cref="ProfileLearner.AddWarmUpWindows"/>). They go into the calibration's
+    /// <see cref="WarmUpMap"/> only, never into the statistics.
+    /// </summary>
+    public void AddWarmUp(int position, ReadOnlySpan<float> features)
+    {
+        if (features.Length != _mean.Length)
+            throw new ArgumentException($"features hold {features.Length} values, the profile {_mean.Length}", nameof(features));
+        ArgumentOutOfRangeException.ThrowIfLessThan(position, 1);
+        _warmUp.Add((position, features.ToArray()));
     }
 
     /// <summary>The per-element mean and population variance so far.</summary>
@@ -140,6 +157,7 @@ public sealed class ProfileBuilder
                 Frames = 0, HeldOut = false, AlertingFrameRate = double.NaN, ScoreQuantiles = [], ScoreTailMean = 0,
             };
 
+        var warmUp = WarmUpMapOf(head, s1, s2, scale, order, n);
         var heldOut = n >= ProfileCalibration.MinHeldOutFrames;
         var foldMean = new double[length];
         var foldVar = new double[length];
@@ -147,6 +165,7 @@ public sealed class ProfileBuilder
         var peaks = new List<float>(n);
         var peakFold = new List<int>(n);
         var scores = new List<float>(n);
+        var scoreFold = new List<int>(n);
         var smoother = new ScoreSmoother(scoreWindow);
         var previousRun = int.MinValue;
         var currentFold = -1;
@@ -166,16 +185,20 @@ public sealed class ProfileBuilder
                     foldVar[i] = Math.Max(a2 / rest - mu * mu, 0) + head.Eps * (sc * sc - 1);
                 }
             }
-            var (run, warmingUp, features) = order[t];
+            var (run, position, features) = order[t];
             head.Distances(features, foldMean, foldVar, s);
-            var score = smoother.Add(head.Score(s), run != previousRun);
+            var raw = head.Score(s);
+            // As the daemon forms it: a window with a padded past counts on the real-past scale.
+            if (warmUp is not null) raw = warmUp.Map(raw, position);
+            var score = smoother.Add(raw, run != previousRun);
             previousRun = run;
-            if (warmingUp) continue;
+            if (position > 0) continue;
             var peak = float.NegativeInfinity;
             foreach (var v in s) peak = MathF.Max(peak, v);
             peaks.Add(peak);
             peakFold.Add(currentFold);
             scores.Add(score);
+            scoreFold.Add(currentFold);
         }
 
         float threshold;
@@ -197,11 +220,61 @@ public sealed class ProfileBuilder
             alerting = peaks.Count == 0 ? double.NaN : peaks.Count(p => head.Map(p) >= threshold) / (double)peaks.Count;
         }
         var (quantiles, tailMean) = Quantiles(scores);
-        return new ProfileCalibration
+        var calibration = new ProfileCalibration
         {
             FeatureScale = scale, VarianceEps = head.Eps, TargetFalseAlarmRate = falseAlarmRate, MapThreshold = threshold,
             Frames = peaks.Count, HeldOut = heldOut && peaks.Count > 0, AlertingFrameRate = alerting,
-            ScoreQuantiles = quantiles, ScoreTailMean = tailMean,
+            ScoreQuantiles = quantiles, ScoreTailMean = tailMean, WarmUp = warmUp,
+        };
+        if (!calibration.HeldOut || quantiles.Length != 101) return calibration;
+        // The frame score's threshold by the map threshold's rule: each fifth's own, the largest, read as a tail probability
+        // of the whole distribution (never above the target over the safety factor).
+        var target = falseAlarmRate / ProfileCalibration.SafetyFactor;
+        var scoreAt = Enumerable.Range(0, Folds)
+            .Select(k => scores.Where((_, i) => scoreFold[i] == k).ToList())
+            .Where(f => f.Count > 0)
+            .Max(f => UpperTail(f, target));
+        return calibration with { FrameTail = Math.Min(target, calibration.TailProbability(scoreAt)) };
+    }
+
+    /// <summary>Fewest synthesised windows per position, and learned real-past frames, a warm-up map is made from.</summary>
+    public const int MinWarmUpSamples = 32;
+
+    /// <summary>
+    /// The <see cref="WarmUpMap"/> of the synthesised windows (<see cref="AddWarmUp"/>): their scores and the kept real-past
+    /// frames' scores, both against the full profile; null without enough of either, or with a position missing.
+    /// </summary>
+    private WarmUpMap? WarmUpMapOf(ModelHead head, double[] s1, double[] s2, float[] scale, List<(int Run, int Position, float[] Features)> order, int n)
+    {
+        if (_warmUp.Count == 0) return null;
+        int cells = CellsH * CellsW, length = _mean.Length;
+        var mean = new double[length];
+        var var = new double[length];
+        for (var i = 0; i < length; i++)
+        {
+            var mu = s1[i] / n;
+            var sc = scale[i / cells];
+            mean[i] = mu;
+            var[i] = Math.Max(s2[i] / n - mu * mu, 0) + head.Eps * (sc * sc - 1);
+        }
+        var s = new float[cells];
+        float Score(float[] features)
+        {
+            head.Distances(features, mean, var, s);
+            return head.Score(s);
+        }
+        var real = order.Where(k => k.Position == 0).Select(k => Score(k.Features)).ToList();
+        var positions = _warmUp.Max(w => w.Position);
+        var byPosition = new List<float>[positions];
+        for (var p = 0; p < positions; p++) byPosition[p] = [];
+        foreach (var (position, features) in _warmUp) byPosition[position - 1].Add(Score(features));
+        var fewest = byPosition.Min(p => p.Count);
+        if (real.Count < MinWarmUpSamples || fewest < MinWarmUpSamples) return null;
+        return new WarmUpMap
+        {
+            Reference = WarmUpMap.Percentiles(real),
+            Positions = byPosition.Select(WarmUpMap.Percentiles).ToArray(),
+            Samples = fewest,
         };
     }
 

@@ -49,6 +49,18 @@ public sealed record ProfileCalibration
     public required float[] ScoreQuantiles { get; init; }
     /// <summary>Mean excess of the frame scores above their 95th percentile (the exponential tail's scale).</summary>
     public required float ScoreTailMean { get; init; }
+    /// <summary>
+    /// How this camera's model score reads while the window's past is still padding (a stream start or reconnect): null in
+    /// profiles learned before it (their scores go into the frame score as they are) and when <c>learn</c> had no frames
+    /// to synthesise such windows from (decision 0022).
+    /// </summary>
+    public WarmUpMap? WarmUp { get; init; }
+
+    /// <summary>
+    /// The model score of a window <paramref name="framesSinceStart"/> frames after its start, as the frame score takes it:
+    /// while the past is padding, mapped onto the camera's scores with a real past (<see cref="WarmUpMap"/>); otherwise as it is.
+    /// </summary>
+    public float WarmUpAdjusted(float modelScore, long framesSinceStart) => WarmUp?.Map(modelScore, framesSinceStart) ?? modelScore;
 
     /// <summary>
     /// The share of this camera's normal frames whose frame score is at least <paramref name="frameScore"/>: from the
@@ -74,7 +86,15 @@ public sealed record ProfileCalibration
     /// over <see cref="SafetyFactor"/>, as for the map threshold. Null (no frame-score alerts unless the config sets one)
     /// when the calibration did not hold footage out or the model has no frame-score distribution.
     /// </summary>
-    public double? FrameTailThreshold => HeldOut && ScoreQuantiles.Length == 101 ? TargetFalseAlarmRate / SafetyFactor : null;
+    public double? FrameTailThreshold => HeldOut && ScoreQuantiles.Length == 101 ? FrameTail ?? TargetFalseAlarmRate / SafetyFactor : null;
+
+    /// <summary>
+    /// The derived frame tail threshold (decision 0022): the tail probability of the largest of the five held-out fifths'
+    /// own frame-score thresholds, each aimed at the target over <see cref="SafetyFactor"/> — the rule of
+    /// <see cref="MapThreshold"/>, so that it holds for the busiest stretch of the learned footage, not only on average.
+    /// Null in profiles learned before it: <see cref="FrameTailThreshold"/> is then the target over the safety factor.
+    /// </summary>
+    public double? FrameTail { get; init; }
 
     /// <summary><see cref="TailProbability"/>, or null when the profile has no frame-score distribution.</summary>
     public double? TailProbabilityOrNull(double frameScore) => TailProbability(frameScore) is var p && double.IsNaN(p) ? null : p;
@@ -89,8 +109,11 @@ public sealed record ProfileCalibration
         var frameScore = FrameTailThreshold is { } q
             ? string.Create(c, $"frame-score alerts at tail probability <= {q:0.######}; ")
             : "no frame-score alerts (no held-out frame-score distribution); ";
+        var warmUp = WarmUp is { } w
+            ? string.Create(c, $"stream starts read on the real-past scale ({w.Positions.Length} warm-up positions, {w.Samples} synthesised windows each); ")
+            : "";
         return string.Create(c, $"threshold {MapThreshold:0.####} for {TargetFalseAlarmRate * 1000:0.###} alerting frame(s) per 1,000 normal frames ({basis}); ") +
-               frameScore + "feature scale " + string.Join(" ", FeatureScale.Select(s => s.ToString("0.###", c)));
+               frameScore + warmUp + "feature scale " + string.Join(" ", FeatureScale.Select(s => s.ToString("0.###", c)));
     }
 
     /// <summary>The per-cell variance as the model is fed it: <c>var + eps·(scale² − 1)</c> per channel.</summary>

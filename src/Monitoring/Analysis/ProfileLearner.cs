@@ -76,6 +76,7 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
                 new ClipRunner(camera, batchSize) { Stride = stride }.RunFrames(runs, null,
                     (run, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), run), n => progress?.Invoke("learn", n, frames), cancellation);
             }
+            AddWarmUpWindows(camera, runs, stride, batchSize, builder, cancellation);
             var built = builder.Build(cameraId, camera, source, FalseAlarmRate);
             var profile = predictor is null ? built : built.WithPredictor(predictor, tuning!, camera.Version);
             return new Result(profile, camera, clock.Elapsed.TotalSeconds, truncated, motion);
@@ -85,6 +86,55 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
             if (!ReferenceEquals(camera, model)) camera.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Synthesised warm-up windows in all (<see cref="AddWarmUpWindows"/>): ≈ 10 s of the committed model on 2 cores.</summary>
+    public const int WarmUpWindowBudget = 1_600;
+
+    /// <summary>
+    /// Synthesises, from the learned <paramref name="runs"/>, windows as a stream start leaves them — the frames since the
+    /// start, the missing past padded with the first — for every position of the warm-up ((T − 1)·stride frames), and adds
+    /// their features to <paramref name="builder"/>'s warm-up map (decision 0022). Each position gets the same number of
+    /// windows (≈ <see cref="WarmUpWindowBudget"/> in all, 32 to 256 each), ending at frames spread evenly over the footage.
+    /// </summary>
+    public static void AddWarmUpWindows(AnomalyModel model, IReadOnlyList<IReadOnlyList<byte[]>> runs, int stride, int batchSize,
+        ProfileBuilder builder, CancellationToken cancellation = default)
+    {
+        var span = (model.T - 1) * stride + 1;
+        var positions = span - 1;
+        // Anchors: frames with enough of their run before them for every position.
+        var anchors = new List<(int Run, int Frame)>();
+        for (var r = 0; r < runs.Count; r++)
+            for (var i = positions; i < runs[r].Count; i++) anchors.Add((r, i));
+        if (positions == 0 || anchors.Count == 0) return;
+        var each = Math.Min(anchors.Count, Math.Clamp(WarmUpWindowBudget / positions, ProfileBuilder.MinWarmUpSamples, 256));
+        var window = model.CreateWindow(stride);
+        using var batch = model.CreateBatch(Math.Max(1, batchSize));
+        var pending = new List<int>(batch.Capacity);
+        void Flush()
+        {
+            if (batch.Count == 0) return;
+            model.Run(batch);
+            for (var slot = 0; slot < pending.Count; slot++) builder.AddWarmUp(pending[slot], batch.FeaturesOf(slot));
+            batch.Clear();
+            pending.Clear();
+        }
+        for (var p = 1; p <= positions; p++)
+        {
+            // Evenly spread, each position offset from the others so that they do not all end at the same frames.
+            var offset = (long)(p - 1) * anchors.Count / ((long)each * positions);
+            for (var j = 0; j < each; j++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var (run, frame) = anchors[(int)(((long)j * anchors.Count / each + offset) % anchors.Count)];
+                window.Reset();
+                for (var f = frame - p + 1; f <= frame; f++) window.Push(runs[run][f]);
+                batch.Add(window, null);
+                pending.Add(p);
+                if (batch.Count == batch.Capacity) Flush();
+            }
+        }
+        Flush();
     }
 
     /// <summary>

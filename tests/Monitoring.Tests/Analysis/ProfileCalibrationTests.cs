@@ -62,6 +62,63 @@ public sealed class ProfileCalibrationTests
         Assert.True(cal.TailProbability(cal.ScoreQuantiles[100] * 2) < 0.01);
     }
 
+    /// <summary>
+    /// The frame tail threshold by the map threshold's rule (decision 0022): when one stretch of the learned footage has
+    /// bursts the rest has not (a busier hour), the threshold holds for footage like that stretch, where the pooled
+    /// target alone does not.
+    /// </summary>
+    [Fact]
+    public void The_frame_tail_threshold_holds_for_the_busiest_fifth_of_the_learned_footage()
+    {
+        using var model = AnomalyModel.Load(ModelPath, OnnxSessionOptions.Cpu);
+        var head = model.Head!;
+        int len = model.ProfileLength, cells = model.Cells;
+        var rng = new Random(21);
+        var cellMean = Enumerable.Range(0, len).Select(_ => rng.NextDouble()).ToArray();
+        float[] Frame(double spread) => Enumerable.Range(0, len).Select(i => (float)(cellMean[i] + spread * Gaussian(rng))).ToArray();
+        // A stretch with bursts: every 50 frames, 8 frames at a wider spread.
+        float[] Bursty(int f) => Frame(f % 50 < 8 ? Burst : 1);
+        NormalityProfile Learn(bool bursts)
+        {
+            var builder = new ProfileBuilder(model);
+            for (var run = 0; run < 5; run++)
+                for (var f = 0; f < 400; f++) builder.Add(run == 2 && bursts ? Bursty(f) : Frame(1), run);
+            return builder.Build("cam", model, "synthetic", 0.1);   // target 0.1: the frame tail aims at 0.01
+        }
+        // The share of fresh frames, scored as the daemon scores them (5-frame mean), whose tail probability reaches the threshold.
+        double Alerting(NormalityProfile profile, Func<int, float[]> frame, double threshold)
+        {
+            var mean = profile.Mean.Select(v => (double)v).ToArray();
+            var fed = profile.FedVar.Select(v => (double)v).ToArray();
+            var s = new float[cells];
+            var smoother = new ScoreSmoother(5);
+            var alerting = 0;
+            const int fresh = 5000;
+            for (var i = 0; i < fresh + 4; i++)
+            {
+                head.Distances(frame(i), mean, fed, s);
+                var score = smoother.Add(head.Score(s), i == 0);
+                if (i >= 4 && profile.Calibration.TailProbability(score) <= threshold) alerting++;
+            }
+            return alerting / (double)fresh;
+        }
+
+        var even = Learn(false);
+        Assert.NotNull(even.Calibration.FrameTail);
+        Assert.InRange(even.Calibration.FrameTailThreshold!.Value, 0.001, 0.01);   // at most the target over the safety factor
+        Assert.InRange(Alerting(even, _ => Frame(1), even.Calibration.FrameTailThreshold!.Value), 0, 0.01);
+
+        var uneven = Learn(true);
+        var derived = uneven.Calibration.FrameTailThreshold!.Value;
+        var atTarget = Alerting(uneven, Bursty, 0.01);
+        var atDerived = Alerting(uneven, Bursty, derived);
+        // The pooled target lets about three times its rate through on footage like the bursty stretch; the derived one holds.
+        Assert.True(atTarget > 0.02, $"bursty frames at the pooled target: {atTarget}");
+        Assert.InRange(atDerived, 0, 0.01);
+    }
+
+    private const double Burst = 1.6;
+
     [Fact]
     public void Too_few_frames_fall_back_to_the_default_threshold_and_say_so()
     {

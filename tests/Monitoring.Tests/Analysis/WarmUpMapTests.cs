@@ -1,0 +1,156 @@
+using Monitoring.Analysis;
+using Monitoring.Inference;
+using Monitoring.Tuning;
+
+namespace Monitoring.Tests.Analysis;
+
+/// <summary>A window with a padded past, put on the scale of the camera's real-past scores (decision 0022).</summary>
+public sealed class WarmUpMapTests
+{
+    private static string ModelPath => Path.Combine(TestPaths.RepoRoot, "models", "anomaly.onnx");
+
+    private static float[] Uniform(float lo, float hi) => Enumerable.Range(0, 101).Select(p => lo + (hi - lo) * p / 100f).ToArray();
+
+    private static WarmUpMap Map() => new()
+    {
+        Reference = Uniform(0.05f, 0.10f),
+        Positions = [Uniform(0.0f, 0.02f), Uniform(0.2f, 0.6f)],
+        Samples = 256,
+    };
+
+    [Fact]
+    public void A_padded_score_becomes_the_real_past_score_of_the_same_percentile()
+    {
+        var map = Map();
+        Assert.Equal(0.075f, map.Map(0.4f, 2), 4);     // the padded median → the real median
+        Assert.Equal(0.060f, map.Map(0.28f, 2), 4);    // the 20th percentile
+        Assert.Equal(0.100f, map.Map(0.02f, 1), 4);    // the first frame's top → the real top
+        Assert.Equal(0.050f, map.Map(0.1f, 2), 4);     // below every synthesised start: the real bottom
+    }
+
+    [Fact]
+    public void A_start_busier_than_any_normal_start_keeps_its_excess_and_the_order_is_kept()
+    {
+        var map = Map();
+        // Top deciles: padded 0.56–0.6, real 0.095–0.1, so an excess of 0.4 above the padded top is 0.05 above the real top.
+        Assert.Equal(0.15f, map.Map(1.0f, 2), 4);
+        var grid = Enumerable.Range(0, 400).Select(i => i / 200f).ToArray();
+        var mapped = grid.Select(v => map.Map(v, 2)).ToArray();
+        for (var i = 1; i < mapped.Length; i++) Assert.True(mapped[i] >= mapped[i - 1], $"{grid[i]}: {mapped[i]} < {mapped[i - 1]}");
+    }
+
+    [Fact]
+    public void Windows_past_the_warm_up_and_profiles_without_a_map_keep_their_score()
+    {
+        var map = Map();
+        Assert.Equal(0.4f, map.Map(0.4f, 3));    // the map has 2 positions
+        Assert.Equal(0.4f, map.Map(0.4f, 0));
+        Assert.True(float.IsNaN(map.Map(float.NaN, 2)));
+        var calibration = new ProfileCalibration
+        {
+            FeatureScale = [1f], VarianceEps = 0, TargetFalseAlarmRate = 0.001, MapThreshold = 0.9f, Frames = 0, HeldOut = false,
+            AlertingFrameRate = 0, ScoreQuantiles = [], ScoreTailMean = 0,
+        };
+        Assert.Equal(0.4f, calibration.WarmUpAdjusted(0.4f, 2));
+        Assert.Equal(0.075f, (calibration with { WarmUp = map }).WarmUpAdjusted(0.4f, 2), 4);
+    }
+
+    [Fact]
+    public void The_map_survives_saving_and_loading_the_profile()
+    {
+        using var model = AnomalyModel.Load(ModelPath, OnnxSessionOptions.Cpu);
+        var builder = new ProfileBuilder(model);
+        var rng = new Random(3);
+        for (var f = 0; f < 300; f++) builder.Add(Enumerable.Range(0, model.ProfileLength).Select(_ => (float)rng.NextDouble()).ToArray());
+        for (var p = 1; p < model.T; p++)
+            for (var i = 0; i < ProfileBuilder.MinWarmUpSamples; i++)
+                builder.AddWarmUp(p, Enumerable.Range(0, model.ProfileLength).Select(_ => (float)(p * rng.NextDouble())).ToArray());
+        var profile = builder.Build("cam", model, "synthetic");
+        var path = Path.Combine(Path.GetTempPath(), $"warmup-{Guid.NewGuid():N}.json");
+        try
+        {
+            profile.Save(path);
+            var loaded = NormalityProfile.Load(path).Calibration.WarmUp;
+            Assert.NotNull(loaded);
+            Assert.Equal(model.T - 1, loaded.Positions.Length);
+            Assert.Equal(profile.Calibration.WarmUp!.Positions[2], loaded.Positions[2]);
+            Assert.Equal(profile.Calibration.WarmUp.Reference, loaded.Reference);
+            Assert.Equal(ProfileBuilder.MinWarmUpSamples, loaded.Samples);
+            Assert.Contains($"({model.T - 1} warm-up positions, {ProfileBuilder.MinWarmUpSamples} synthesised windows each)", profile.Calibration.Describe());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Too_few_synthesised_windows_at_a_position_make_no_map()
+    {
+        using var model = AnomalyModel.Load(ModelPath, OnnxSessionOptions.Cpu);
+        var builder = new ProfileBuilder(model);
+        var rng = new Random(5);
+        float[] Frame() => Enumerable.Range(0, model.ProfileLength).Select(_ => (float)rng.NextDouble()).ToArray();
+        for (var f = 0; f < 300; f++) builder.Add(Frame());
+        for (var p = 1; p < model.T; p++)
+            for (var i = 0; i < (p == 2 ? ProfileBuilder.MinWarmUpSamples - 1 : ProfileBuilder.MinWarmUpSamples); i++) builder.AddWarmUp(p, Frame());
+        Assert.Null(builder.Build("cam", model, "synthetic").Calibration.WarmUp);
+    }
+
+    /// <summary>
+    /// The start spike on real footage: learned from ped2's first training clips, the second frame after a start of another
+    /// clip of the same walkway scores far above the camera's real-past scores; mapped, it reads as a normal frame.
+    /// </summary>
+    [RequiresSharedDataFact("ped2/training/01")]
+    [Trait("Category", "Integration")]   // real footage and the model, ~15 s
+    public void On_real_footage_a_starts_second_frame_spikes_and_the_map_reads_it_as_normal()
+    {
+        using var model = AnomalyModel.Load(ModelPath, OnnxSessionOptions.Cpu);
+        var learned = new[] { "01", "02", "03" }.Select(c => Path.Combine(TestPaths.Ped2, "training", c, "%03d.jpg")).ToList();
+        var learner = new ProfileLearner(model, 8) { FrameStride = 1, Tuning = new TuningOptions(Steps: 0) };
+        var profile = learner.Learn(learned, "walkway", "test").Profile;
+        var map = profile.Calibration.WarmUp;
+        Assert.NotNull(map);
+        Assert.Equal(model.T - 1, map.Positions.Length);
+
+        // Unseen clips of the same scene, started at several frames each: the raw score of each start's second frame.
+        var unseen = new ClipRunner(model, 8).Collect(
+            new[] { "04", "05", "06", "07" }.Select(c => Path.Combine(TestPaths.Ped2, "training", c, "%03d.jpg")).ToList(), 10_000, out _);
+        using var batch = model.CreateBatch(1);
+        float Score(FrameWindow w)
+        {
+            batch.Clear();
+            batch.Add(w, profile);
+            model.Run(batch);
+            return batch.Score[0];
+        }
+        var window = model.CreateWindow();
+        var raw = new List<float>();
+        foreach (var frames in unseen)
+            for (var start = 0; start + 1 < frames.Count; start += 20)
+            {
+                window.Reset();
+                for (var f = start; f <= start + 1; f++) window.Push(frames[f]);
+                raw.Add(Score(window));
+            }
+        // The same clips' windows with a real past: what a normal frame of this camera scores.
+        var real = new List<float>();
+        foreach (var frames in unseen)
+        {
+            window.Reset();
+            for (var f = 0; f < frames.Count; f++)
+            {
+                window.Push(frames[f]);
+                if (window.IsFull && f % 4 == 0) real.Add(Score(window));
+            }
+        }
+        real.Sort();
+        float Median(IEnumerable<float> v) => v.Order().ElementAt(v.Count() / 2);
+        float low = real[real.Count / 20], high = real[real.Count * 19 / 20], typical = Median(real);
+        var rawMedian = Median(raw);
+        var mappedMedian = Median(raw.Select(v => map.Map(v, 2)));
+        Assert.True(rawMedian > high, $"the spike: raw second-frame median {rawMedian} is not above the real-past 95th percentile {high}");
+        Assert.InRange(mappedMedian, low, high);
+        Assert.True(Math.Abs(mappedMedian - typical) < Math.Abs(rawMedian - typical) / 3, $"mapped {mappedMedian}, raw {rawMedian}, typical {typical}");
+    }
+}
