@@ -153,4 +153,49 @@ public sealed class WarmUpMapTests
         Assert.InRange(mappedMedian, low, high);
         Assert.True(Math.Abs(mappedMedian - typical) < Math.Abs(rawMedian - typical) / 3, $"mapped {mappedMedian}, raw {rawMedian}, typical {typical}");
     }
+    /// <summary>
+    /// <c>eval</c>'s runner (as the analyser) feeds a padded window's score through the profile's map before the frame
+    /// score's mean, and only while the past is padding: a map that sends every padded score to 0.5 shows in the first
+    /// T − 1 frame scores exactly, and not after them.
+    /// </summary>
+    [RequiresSharedDataFact("ped2/training/01")]
+    [Trait("Category", "Integration")]   // real footage and the model, ~5 s
+    public void The_clip_runner_scores_padded_windows_through_the_map_and_only_those()
+    {
+        using var model = AnomalyModel.Load(ModelPath, OnnxSessionOptions.Cpu);
+        var clip = Path.Combine(TestPaths.Ped2, "training", "01", "%03d.jpg");
+        var runs = new ClipRunner(model, 8).Collect([clip], 40, out _);
+        var builder = new ProfileBuilder(model);
+        new ClipRunner(model, 8).RunFrames(runs, null, (run, _, batch, slot, _) => builder.Add(batch.FeaturesOf(slot), run));
+        var learned = builder.Build("walkway", model, "test");
+        var flat = new WarmUpMap
+        {
+            Reference = Enumerable.Repeat(0.5f, 101).ToArray(),
+            Positions = Enumerable.Range(0, model.T - 1).Select(_ => Uniform(-1000f, 1000f)).ToArray(),
+            Samples = 32,
+        };
+        float[] FrameScores(NormalityProfile profile)
+        {
+            var scores = new float[runs[0].Count];
+            new ClipRunner(model, 8).RunFrames(runs, profile, (_, frame, _, _, score) => scores[frame] = score);
+            return scores;
+        }
+        NormalityProfile With(WarmUpMap? map) => new()
+        {
+            CameraId = learned.CameraId, ModelSha256 = learned.ModelSha256, ModelVersion = learned.ModelVersion, D = learned.D,
+            CellsH = learned.CellsH, CellsW = learned.CellsW, Frames = learned.Frames, CreatedUtc = learned.CreatedUtc,
+            Source = learned.Source, Mean = learned.Mean, Var = learned.Var, FrameStride = learned.FrameStride,
+            Calibration = learned.Calibration with { WarmUp = map },
+        };
+        var plain = FrameScores(With(null));
+        var mapped = FrameScores(With(flat));
+        int warm = model.T - 1, window = model.ScoreWindow;
+        Assert.True(window > warm, "the check below needs the score window to reach past the warm-up");
+        for (var f = 0; f < warm; f++) Assert.Equal(0.5f, mapped[f], 5);
+        Assert.NotEqual(0.5f, plain[1], 3);
+        // Frame T − 1 has a real past: its own score enters the mean as it is, beside the mapped ones (the plain frame
+        // scores are running means, so its own score is the difference of two of them).
+        var own = plain[warm] * (warm + 1) - plain[warm - 1] * warm;
+        Assert.Equal((0.5f * warm + own) / (warm + 1), mapped[warm], 4);
+    }
 }

@@ -67,7 +67,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         var scene = report.RootElement.GetProperty("scenes")[0];
         var mapThreshold = scene.GetProperty("threshold").GetDouble();
         var tailThreshold = scene.GetProperty("frame_tail_threshold").GetDouble();
-        Assert.Equal(1e-4, tailThreshold, 10);
+        Assert.InRange(tailThreshold, 1e-7, 1e-4);   // derived per camera, never above the target over the safety factor (decision 0022)
         long normal = 0, byMap = 0, byScore = 0, byEither = 0, awayNormal = 0, awayAlerting = 0;
         int anomalousClips = 0, clipsAlerted = 0, clipsAlertedMap = 0;
         var after = scene.GetProperty("after_anomaly_frames").GetInt32();
@@ -114,7 +114,7 @@ public sealed class EvalAndLearnCommandTests : IDisposable
         Assert.Equal(byEither, scene.GetProperty("false_alarm_frames").GetInt64());
         Assert.Equal(normal, scene.GetProperty("normal_frames").GetInt64());
         Assert.Contains($"false_alarm_frames={byEither}/{normal}", text);
-        Assert.Contains($"alerts: frame_tail_threshold=0.0001 false_alarm_frames_map={byMap}/{normal} false_alarm_frames_frame_score={byScore}/{normal} ", text);
+        Assert.Contains($"alerts: frame_tail_threshold={tailThreshold.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)} false_alarm_frames_map={byMap}/{normal} false_alarm_frames_frame_score={byScore}/{normal} ", text);
         // Plots: PNGs of their sizes with the curves drawn. The ROC's blue curve rises above the chance diagonal: more of
         // it in the upper-left triangle than in the lower-right one.
         var roc = PlotImages.Load(Path.Combine(outDir, "roc.png"), EvalPlots.RocSize, EvalPlots.RocSize);

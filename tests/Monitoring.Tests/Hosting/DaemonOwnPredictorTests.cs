@@ -27,7 +27,11 @@ public sealed class DaemonOwnPredictorTests(ITestOutputHelper output)
         }
         var own = NormalityProfile.Load(config.ProfilePath("own"));
         Assert.NotNull(own.Predictor);
-        Assert.Null(NormalityProfile.Load(config.ProfilePath("shared")).Predictor);
+        var shared = NormalityProfile.Load(config.ProfilePath("shared"));
+        Assert.Null(shared.Predictor);
+        // Both learned how a stream start reads (decision 0022), with or without tuning.
+        Assert.NotNull(own.Calibration.WarmUp);
+        Assert.NotNull(shared.Calibration.WarmUp);
 
         var (code, log) = await DaemonProcess.RunToExitAsync(["run", "--config", path], TimeSpan.FromMinutes(3), echo: output.WriteLine);
         Assert.Equal(0, code);
@@ -57,6 +61,7 @@ public sealed class DaemonOwnPredictorTests(ITestOutputHelper output)
         // The saved profile is the tuned one: it carries the predictor, and a restart runs the camera with it.
         var profile = NormalityProfile.Load(config.ProfilePath("yard"));
         Assert.NotNull(profile.Predictor);
+        Assert.NotNull(profile.Calibration.WarmUp);   // synthesised from the kept frames with the tuned predictor
         Assert.Contains("40 steps", profile.Tuning);
         using var again = DaemonProcess.Run(config.Write(), config.HttpPort, null, output.WriteLine);
         var loaded = await again.WaitForLineAsync("Camera yard: profile", TimeSpan.FromMinutes(1));
