@@ -16,8 +16,9 @@ public sealed class ProfileBuilder
 
     private readonly double[] _mean;
     private readonly double[] _m2;
-    private readonly List<(int Run, int Position, float[] Features)> _kept = []; // Position: frames since the run's start while the past is padding, else 0
-    private readonly List<(int Position, float[] Features)> _warmUp = [];
+    // Frame: the frame's index in its run; Position: frames since the run's start while the past is padding, else 0.
+    private readonly List<(int Run, int Frame, int Position, float[] Features)> _kept = [];
+    private readonly List<(int Position, int Run, int Frame, float[] Features)> _warmUp = [];
     private readonly Dictionary<int, int> _runFrames = [];
     private readonly int _warmUpFrames;
 
@@ -65,7 +66,7 @@ public sealed class ProfileBuilder
         }
         var inRun = _runFrames.GetValueOrDefault(run);
         _runFrames[run] = inRun + 1;
-        if (_kept.Count < MaxCalibrationFrames) _kept.Add((run, inRun < _warmUpFrames ? inRun + 1 : 0, features.ToArray()));
+        if (_kept.Count < MaxCalibrationFrames) _kept.Add((run, inRun, inRun < _warmUpFrames ? inRun + 1 : 0, features.ToArray()));
     }
 
     /// <summary>Windows the warm-up map was synthesised from so far (<see cref="AddWarmUp"/>).</summary>
@@ -76,12 +77,12 @@ public sealed class ProfileBuilder
     /// from learned frames: <see cref="ProfileLearner.AddWarmUpWindows"/>). They go into the calibration's
     /// <see cref="WarmUpMap"/> only, never into the statistics.
     /// </summary>
-    public void AddWarmUp(int position, ReadOnlySpan<float> features)
+    public void AddWarmUp(int position, ReadOnlySpan<float> features, int run = -1, int frame = -1)
     {
         if (features.Length != _mean.Length)
             throw new ArgumentException($"features hold {features.Length} values, the profile {_mean.Length}", nameof(features));
         ArgumentOutOfRangeException.ThrowIfLessThan(position, 1);
-        _warmUp.Add((position, features.ToArray()));
+        _warmUp.Add((position, run, frame, features.ToArray()));
     }
 
     /// <summary>The per-element mean and population variance so far.</summary>
@@ -185,7 +186,7 @@ public sealed class ProfileBuilder
                     foldVar[i] = Math.Max(a2 / rest - mu * mu, 0) + head.Eps * (sc * sc - 1);
                 }
             }
-            var (run, position, features) = order[t];
+            var (run, _, position, features) = order[t];
             head.Distances(features, foldMean, foldVar, s);
             var raw = head.Score(s);
             // As the daemon forms it: a window with a padded past counts on the real-past scale.
@@ -244,7 +245,7 @@ public sealed class ProfileBuilder
     /// The <see cref="WarmUpMap"/> of the synthesised windows (<see cref="AddWarmUp"/>): their scores and the kept real-past
     /// frames' scores, both against the full profile; null without enough of either, or with a position missing.
     /// </summary>
-    private WarmUpMap? WarmUpMapOf(ModelHead head, double[] s1, double[] s2, float[] scale, List<(int Run, int Position, float[] Features)> order, int n)
+    private WarmUpMap? WarmUpMapOf(ModelHead head, double[] s1, double[] s2, float[] scale, List<(int Run, int Frame, int Position, float[] Features)> order, int n)
     {
         if (_warmUp.Count == 0) return null;
         int cells = CellsH * CellsW, length = _mean.Length;
@@ -263,18 +264,27 @@ public sealed class ProfileBuilder
             head.Distances(features, mean, var, s);
             return head.Score(s);
         }
-        var real = order.Where(k => k.Position == 0).Select(k => Score(k.Features)).ToList();
+        var realOf = new Dictionary<(int Run, int Frame), float>();
+        foreach (var k in order.Where(k => k.Position == 0)) realOf[(k.Run, k.Frame)] = Score(k.Features);
         var positions = _warmUp.Max(w => w.Position);
         var byPosition = new List<float>[positions];
-        for (var p = 0; p < positions; p++) byPosition[p] = [];
-        foreach (var (position, features) in _warmUp) byPosition[position - 1].Add(Score(features));
+        var pairs = new List<(float Padded, float Real)>[positions];
+        for (var p = 0; p < positions; p++) { byPosition[p] = []; pairs[p] = []; }
+        foreach (var (position, run, frame, features) in _warmUp)
+        {
+            var score = Score(features);
+            byPosition[position - 1].Add(score);
+            if (realOf.TryGetValue((run, frame), out var real)) pairs[position - 1].Add((score, real));
+        }
         var fewest = byPosition.Min(p => p.Count);
-        if (real.Count < MinWarmUpSamples || fewest < MinWarmUpSamples) return null;
+        if (realOf.Count < MinWarmUpSamples || fewest < MinWarmUpSamples) return null;
         return new WarmUpMap
         {
-            Reference = WarmUpMap.Percentiles(real),
+            Reference = WarmUpMap.Percentiles(realOf.Values),
             Positions = byPosition.Select(WarmUpMap.Percentiles).ToArray(),
             Samples = fewest,
+            // How far a start's rank among starts tells the same frame's rank with a real past (none known: fully).
+            Agreement = pairs.Select(p => p.Count >= MinWarmUpSamples ? (float)Math.Clamp(WarmUpMap.RankCorrelation(p), 0, 1) : 1f).ToArray(),
         };
     }
 

@@ -110,7 +110,8 @@ public sealed record ProfileCalibration
             ? string.Create(c, $"frame-score alerts at tail probability <= {q:0.######}; ")
             : "no frame-score alerts (no held-out frame-score distribution); ";
         var warmUp = WarmUp is { } w
-            ? string.Create(c, $"stream starts read on the real-past scale ({w.Positions.Length} warm-up positions, {w.Samples} synthesised windows each); ")
+            ? string.Create(c, $"stream starts read on the real-past scale ({w.Positions.Length} warm-up positions, {w.Samples} synthesised windows each") +
+              (w.Agreement is { } a ? ", agreement " + string.Join(" ", a.Select(v => v.ToString("0.00", c))) : "") + "); "
             : "";
         return string.Create(c, $"threshold {MapThreshold:0.####} for {TargetFalseAlarmRate * 1000:0.###} alerting frame(s) per 1,000 normal frames ({basis}); ") +
                frameScore + warmUp + "feature scale " + string.Join(" ", FeatureScale.Select(s => s.ToString("0.###", c)));

@@ -110,12 +110,16 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
         var each = Math.Min(anchors.Count, Math.Clamp(WarmUpWindowBudget / positions, ProfileBuilder.MinWarmUpSamples, 256));
         var window = model.CreateWindow(stride);
         using var batch = model.CreateBatch(Math.Max(1, batchSize));
-        var pending = new List<int>(batch.Capacity);
+        var pending = new List<(int Position, int Run, int Frame)>(batch.Capacity);
         void Flush()
         {
             if (batch.Count == 0) return;
             model.Run(batch);
-            for (var slot = 0; slot < pending.Count; slot++) builder.AddWarmUp(pending[slot], batch.FeaturesOf(slot));
+            for (var slot = 0; slot < pending.Count; slot++)
+            {
+                var (position, run, frame) = pending[slot];
+                builder.AddWarmUp(position, batch.FeaturesOf(slot), run, frame);
+            }
             batch.Clear();
             pending.Clear();
         }
@@ -130,7 +134,7 @@ public sealed class ProfileLearner(AnomalyModel model, int batchSize, double ana
                 window.Reset();
                 for (var f = frame - p + 1; f <= frame; f++) window.Push(runs[run][f]);
                 batch.Add(window, null);
-                pending.Add(p);
+                pending.Add((p, run, frame));
                 if (batch.Count == batch.Capacity) Flush();
             }
         }

@@ -40,6 +40,29 @@ public sealed class WarmUpMapTests
     }
 
     [Fact]
+    public void A_position_whose_starts_say_little_about_the_frame_is_drawn_towards_the_median()
+    {
+        var map = Map() with { Agreement = [1f, 0.5f] };
+        Assert.Equal(0.0675f, map.Map(0.28f, 2), 4);   // the 20th percentile reads as the 35th
+        Assert.Equal(0.075f, map.Map(0.4f, 2), 4);     // the median stays
+        Assert.Equal(0.0875f, map.Map(0.6f, 2), 4);    // the top reads as the 75th percentile
+        Assert.Equal(0.1375f, map.Map(1.0f, 2), 4);    // beyond it, the excess is kept
+        Assert.Equal(0.060f, map.Map(0.004f, 1), 4);   // agreement 1: its own percentile
+        Assert.Equal(0.075f, (Map() with { Agreement = [0f, 0f] }).Map(0.55f, 2), 4);
+    }
+
+    [Fact]
+    public void The_rank_correlation_is_one_for_the_same_order_and_near_zero_for_none()
+    {
+        var rng = new Random(9);
+        var x = Enumerable.Range(0, 500).Select(_ => (float)rng.NextDouble()).ToArray();
+        Assert.Equal(1.0, WarmUpMap.RankCorrelation(x.Select(v => (v, MathF.Exp(3 * v))).ToList()), 6);   // monotone
+        Assert.Equal(-1.0, WarmUpMap.RankCorrelation(x.Select(v => (v, -v)).ToList()), 6);
+        Assert.InRange(WarmUpMap.RankCorrelation(x.Select(v => (v, (float)rng.NextDouble())).ToList()), -0.12, 0.12);
+        Assert.Equal(0.0, WarmUpMap.RankCorrelation(x.Select(v => (v, 1f)).ToList()));   // no spread
+    }
+
+    [Fact]
     public void Windows_past_the_warm_up_and_profiles_without_a_map_keep_their_score()
     {
         var map = Map();
@@ -76,7 +99,9 @@ public sealed class WarmUpMapTests
             Assert.Equal(profile.Calibration.WarmUp!.Positions[2], loaded.Positions[2]);
             Assert.Equal(profile.Calibration.WarmUp.Reference, loaded.Reference);
             Assert.Equal(ProfileBuilder.MinWarmUpSamples, loaded.Samples);
-            Assert.Contains($"({model.T - 1} warm-up positions, {ProfileBuilder.MinWarmUpSamples} synthesised windows each)", profile.Calibration.Describe());
+            // Windows added without the learned frame they end at: nothing to measure the agreement on, so none is drawn in.
+            Assert.All(loaded.Agreement!, a => Assert.Equal(1f, a));
+            Assert.Contains($"({model.T - 1} warm-up positions, {ProfileBuilder.MinWarmUpSamples} synthesised windows each, agreement 1.00 ", profile.Calibration.Describe());
         }
         finally
         {
@@ -112,6 +137,10 @@ public sealed class WarmUpMapTests
         var map = profile.Calibration.WarmUp;
         Assert.NotNull(map);
         Assert.Equal(model.T - 1, map.Positions.Length);
+        // A start's first frames say less about the frame than its later ones (the first window has no motion at all).
+        Assert.NotNull(map.Agreement);
+        Assert.All(map.Agreement, a => Assert.InRange(a, 0f, 1f));
+        Assert.True(map.Agreement[0] < map.Agreement[^1], string.Join(" ", map.Agreement));
 
         // Unseen clips of the same scene, started at several frames each: the raw score of each start's second frame.
         var unseen = new ClipRunner(model, 8).Collect(
