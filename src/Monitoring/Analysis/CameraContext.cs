@@ -15,9 +15,14 @@ internal sealed class CameraContext : IDisposable
     private readonly int _learnFrames;
     /// <summary>While learning: the camera's motion is measured over its first frames, before any feature is learned.</summary>
     private MotionScale? _probe;
-    /// <summary>While learning a camera that will tune its predictor: the learning frames (grey, model size), one list per run.</summary>
+    /// <summary>While learning enough frames to calibrate: the learning frames (grey, model size), one list per run.</summary>
     private List<List<byte[]>>? _kept;
-    /// <summary>The camera's predictor being tuned in the background after its first profile (decision 0021).</summary>
+    /// <summary>Whether the camera tunes its own predictor after its first profile (else it only learns how its starts read).</summary>
+    private bool _tune;
+    /// <summary>
+    /// After the first profile, in the background: the camera's predictor being tuned and its profile learned again with it
+    /// (decision 0021), or, without tuning, the profile's warm-up map learned from the kept frames (decision 0022).
+    /// </summary>
     private Task<(NormalityProfile Profile, AnomalyModel Model)>? _tuning;
     private readonly CancellationTokenSource _stop = new();
     /// <summary>Frames pushed while the motion was measured whose features have not come back yet: not learned (their windows
@@ -53,7 +58,8 @@ internal sealed class CameraContext : IDisposable
             Smoother = model.CreateScoreSmoother();
             if (_learnFrames >= ProfileCalibration.MinHeldOutFrames)
             {
-                _kept = CanTune(cam, model, log) ? [] : null;
+                _tune = CanTune(cam, model, log);
+                _kept = [];
                 // Learning enough frames to calibrate: first measure the camera's motion to choose its frame stride.
                 _probe = new MotionScale(model.W, model.H);
                 log.LogInformation("Camera {Camera}: no profile yet; measuring its motion over the next {Probe} analysed frames, then learning the normal scene from {Frames}",
@@ -171,18 +177,35 @@ internal sealed class CameraContext : IDisposable
                 _log.LogError("Camera {Camera}: could not save the profile with its own predictor to {Path} ({Error}); it runs with it until the daemon stops",
                     Source.Id, _profilePath, e.Message);
             }
-            if (!ReferenceEquals(Model, _model)) Model.Dispose();
+            if (!ReferenceEquals(Model, _model) && !ReferenceEquals(Model, model)) Model.Dispose();
             Model = model;
             Profile = profile;
             Smoother = _model.CreateScoreSmoother(profile.FrameStride);
-            _log.LogInformation("Camera {Camera}: now runs its own predictor ({Tuning}); profile {Profile}{Saved}; {Calibration}", Source.Id, profile.Tuning,
-                profile.Version, _profilePath is null ? " (kept in memory)" : $" saved to {_profilePath}", profile.Calibration.Describe());
+            var saved = _profilePath is null ? " (kept in memory)" : $" saved to {_profilePath}";
+            if (profile.Predictor is null)
+                _log.LogInformation("Camera {Camera}: stream starts now read on its real-past scale; profile {Profile}{Saved}; {Calibration}", Source.Id,
+                    profile.Version, saved, profile.Calibration.Describe());
+            else
+                _log.LogInformation("Camera {Camera}: now runs its own predictor ({Tuning}); profile {Profile}{Saved}; {Calibration}", Source.Id, profile.Tuning,
+                    profile.Version, saved, profile.Calibration.Describe());
         }
         else if (!done.IsCanceled)
         {
-            _log.LogWarning("Camera {Camera}: tuning its predictor failed ({Error}); it keeps the model's own (profile {Profile})", Source.Id,
+            _log.LogWarning(_tune
+                ? "Camera {Camera}: tuning its predictor failed ({Error}); it keeps the model's own (profile {Profile})"
+                : "Camera {Camera}: learning how its stream starts read failed ({Error}); it keeps its profile {Profile}", Source.Id,
                 done.Exception?.GetBaseException().Message, Profile?.Version);
         }
+    }
+
+    /// <summary>
+    /// Without tuning: the first profile again, with the warm-up map learned from the kept frames (the shared model, run from
+    /// this background thread with its own batch; decision 0022).
+    /// </summary>
+    private (NormalityProfile, AnomalyModel) WarmUpInBackground(List<List<byte[]>> runs, ProfileBuilder builder, NormalityProfile first)
+    {
+        ProfileLearner.AddWarmUpWindows(_model, runs, first.FrameStride, Analyser.OwnModelBatch, builder, _stop.Token);
+        return (builder.Build(Source.Id, _model, first.Source, Source.Options.FalseAlarmRate), _model);
     }
 
     /// <summary>Tunes the predictor on the learned frames (one thread, beside the live analysis), then learns the profile again with it.</summary>
@@ -219,6 +242,7 @@ internal sealed class CameraContext : IDisposable
         if (_learning is null) return;
         _learning.Add(features, _run);
         if (_learning.Count < _learnFrames) return;
+        var learned = _learning;
         var profile = _learning.Build(Source.Id, _model, $"auto-learn from {Monitoring.Native.OpenCv.UriMasking.Mask(Source.Options.Url)}",
             Source.Options.FalseAlarmRate);
         if (_profilePath is not null)
@@ -251,9 +275,16 @@ internal sealed class CameraContext : IDisposable
                 if (last.Count == 0) runs.RemoveAt(runs.Count - 1);
             }
             var steps = Source.Options.TuneSteps;
-            _log.LogInformation("Camera {Camera}: alerting with the model's own predictor while its own is tuned on the {Frames} learned frames ({Steps} steps, in the background)",
-                Source.Id, profile.Frames, steps);
-            _tuning = Task.Run(() => TuneInBackground(runs, profile, steps), _stop.Token);
+            if (_tune)
+            {
+                _log.LogInformation("Camera {Camera}: alerting with the model's own predictor while its own is tuned on the {Frames} learned frames ({Steps} steps, in the background)",
+                    Source.Id, profile.Frames, steps);
+                _tuning = Task.Run(() => TuneInBackground(runs, profile, steps), _stop.Token);
+            }
+            else
+            {
+                _tuning = Task.Run(() => WarmUpInBackground(runs, learned, profile), _stop.Token);
+            }
         }
         _kept = null;
         // The learning frames' scores never reached the smoother (the analyser keeps them out); start it afresh all the same.
@@ -268,7 +299,7 @@ internal sealed class CameraContext : IDisposable
         {
             // A stop is seen within a training step; a model made meanwhile is released here.
             try { tuning.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
-            if (tuning.IsCompletedSuccessfully) tuning.Result.Model.Dispose();
+            if (tuning.IsCompletedSuccessfully && !ReferenceEquals(tuning.Result.Model, _model)) tuning.Result.Model.Dispose();
         }
         if (!ReferenceEquals(Model, _model)) Model.Dispose();
         _stop.Dispose();

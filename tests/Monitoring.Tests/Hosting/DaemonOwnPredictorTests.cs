@@ -69,4 +69,24 @@ public sealed class DaemonOwnPredictorTests(ITestOutputHelper output)
         again.Terminate();
         Assert.Equal(0, await again.WaitForExitAsync(TimeSpan.FromSeconds(60)));
     }
+    [Fact]
+    public async Task A_camera_learning_by_itself_without_tuning_learns_how_its_starts_read_in_the_background()
+    {
+        using var dir = new TempDir();
+        var config = new DaemonConfig(dir.Path);
+        var camera = config.AddCamera("yard", TestClips.VTest(30), analysisFps: 0, autoLearnFrames: 250, loop: true);
+        camera["tuneSteps"] = 0;
+        using var daemon = DaemonProcess.Run(config.Write(), config.HttpPort, null, output.WriteLine);
+        var first = await daemon.WaitForLineAsync("Camera yard: learned profile", TimeSpan.FromMinutes(2));
+        Assert.DoesNotContain("stream starts read on the real-past scale", first);   // the first profile, built in the analysis loop
+        var second = await daemon.WaitForLineAsync("Camera yard: stream starts now read on its real-past scale", TimeSpan.FromMinutes(1));
+        Assert.Contains("warm-up positions", second);
+        daemon.Terminate();
+        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        var profile = NormalityProfile.Load(config.ProfilePath("yard"));
+        Assert.Null(profile.Predictor);
+        Assert.NotNull(profile.Calibration.WarmUp);
+        Assert.Equal(250, profile.Frames);
+    }
 }
