@@ -314,18 +314,10 @@ public sealed class ProfileBuilder
     private static (float[] Quantiles, float TailMean) Quantiles(List<float> values)
     {
         if (values.Count == 0) return ([], 0);
-        var sorted = values.OrderBy(v => v).ToArray();
-        var q = new float[101];
-        for (var p = 0; p <= 100; p++)
-        {
-            var x = p / 100.0 * (sorted.Length - 1);
-            var lo = (int)Math.Floor(x);
-            var hi = Math.Min(lo + 1, sorted.Length - 1);
-            q[p] = (float)(sorted[lo] + (x - lo) * (sorted[hi] - sorted[lo]));
-        }
+        var q = WarmUpMap.Percentiles(values);
         double excess = 0;
         var count = 0;
-        foreach (var v in sorted) if (v > q[95]) { excess += v - q[95]; count++; }
+        foreach (var v in values) if (v > q[95]) { excess += v - q[95]; count++; }
         return (q, count == 0 ? 0 : (float)(excess / count));
     }
 }

@@ -91,7 +91,8 @@ public sealed record WarmUpMap
         return ranks;
     }
 
-    /// <summary>The 0th … 100th percentile of <paramref name="values"/> (linear between order statistics); empty for none.</summary>
+    /// <summary>The 0th … 100th percentile of <paramref name="values"/> (linear between order statistics); empty for none.
+    /// Also the calibration's frame-score percentiles (<see cref="ProfileCalibration.ScoreQuantiles"/>).</summary>
     public static float[] Percentiles(IReadOnlyCollection<float> values)
     {
         if (values.Count == 0) return [];
