@@ -127,6 +127,9 @@ public sealed partial class NormalityProfile
         if (stride is < 1 or > MotionScale.MaxStride)
             throw new ProfileException($"Profile '{path}' has frameStride {dto.FrameStride}, expected 1 to {MotionScale.MaxStride}; learn it again: " +
                                        $"monitoring learn --camera {dto.CameraId} --config CONFIG");
+        if (dto.Calibration.WarmUp is { } w && !w.IsWellFormed(stride))
+            throw new ProfileException($"Profile '{path}' has a calibration.warmUp that is not 101 ascending percentiles for the " +
+                                       $"real past and for each of (T − 1)·frameStride warm-up positions, with an agreement in [0, 1] per position (decision 0022); learn it again: monitoring learn --camera {dto.CameraId} --config CONFIG");
         float[] Floats(string b64) => MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(b64)).ToArray();
         return new NormalityProfile
         {

@@ -26,6 +26,23 @@ public sealed record WarmUpMap
     /// </summary>
     public float[]? Agreement { get; init; }
 
+    /// <summary>
+    /// Whether the map is what <c>learn</c> writes (checked when a profile is loaded): 101 finite ascending percentiles for the
+    /// real past and for each position, a multiple of <paramref name="stride"/> positions, and an agreement in [0, 1] per position.
+    /// </summary>
+    public bool IsWellFormed(int stride)
+    {
+        static bool Percentiles(float[]? q)
+        {
+            if (q is null || q.Length != 101) return false;
+            for (var i = 0; i < q.Length; i++)
+                if (!float.IsFinite(q[i]) || i > 0 && q[i] < q[i - 1]) return false;
+            return true;
+        }
+        return Percentiles(Reference) && Positions is { Length: > 0 } && Positions.Length % stride == 0 && Positions.All(Percentiles)
+               && Samples > 0 && (Agreement is null || Agreement.Length == Positions.Length && Agreement.All(a => a is >= 0 and <= 1));
+    }
+
     /// <summary><paramref name="modelScore"/> of a window <paramref name="framesSinceStart"/> frames after a start, mapped (as it is past the warm-up).</summary>
     public float Map(float modelScore, long framesSinceStart)
     {

@@ -102,6 +102,15 @@ public sealed class WarmUpMapTests
             // Windows added without the learned frame they end at: nothing to measure the agreement on, so none is drawn in.
             Assert.All(loaded.Agreement!, a => Assert.Equal(1f, a));
             Assert.Contains($"({model.T - 1} warm-up positions, {ProfileBuilder.MinWarmUpSamples} synthesised windows each, agreement 1.00 ", profile.Calibration.Describe());
+
+            // A map that is not what learn writes is refused at load, naming the file and the fix, never met per frame.
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+            json["calibration"]!["warmUp"]!["positions"]![1] = null;
+            File.WriteAllText(path, json.ToJsonString());
+            var e = Assert.Throws<ProfileException>(() => NormalityProfile.Load(path));
+            Assert.Contains(path, e.Message);
+            Assert.Contains("calibration.warmUp", e.Message);
+            Assert.Contains("monitoring learn --camera cam", e.Message);
         }
         finally
         {
