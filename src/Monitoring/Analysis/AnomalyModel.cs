@@ -150,9 +150,13 @@ public sealed class AnomalyModel : IDisposable
 
     /// <summary>
     /// A frame-score smoother for one camera or clip: the model's window, in analysed frames at stride 1, stretched by
-    /// the camera's frame stride so that it spans the same stretch of the scene's motion.
+    /// the camera's frame stride so that it spans the same stretch of the scene's motion; the smoothing <c>learn</c>
+    /// calibrates new profiles with unless named.
     /// </summary>
-    public ScoreSmoother CreateScoreSmoother(int stride = 1) => new(ScoreWindow * stride);
+    public ScoreSmoother CreateScoreSmoother(int stride = 1, ScoreSmoothing smoothing = ScoreSmoother.Learned) => new(ScoreWindow * stride, smoothing);
+
+    /// <summary>The frame-score smoother of a camera with <paramref name="profile"/>: its stride, and the smoothing its calibration was learned with.</summary>
+    public ScoreSmoother CreateScoreSmoother(NormalityProfile profile) => CreateScoreSmoother(profile.FrameStride, profile.Calibration.Smoothing);
 
     /// <summary>A camera's frame window at its frame stride.</summary>
     public FrameWindow CreateWindow(int stride = 1) => new(T, H, W, stride);

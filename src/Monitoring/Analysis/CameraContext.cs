@@ -47,7 +47,7 @@ internal sealed class CameraContext : IDisposable
             Profile.EnsureMatches(model, _profilePath!);
             Model = model.For(Profile, _profilePath!);
             Window = model.CreateWindow(Profile.FrameStride);
-            Smoother = model.CreateScoreSmoother(Profile.FrameStride);
+            Smoother = model.CreateScoreSmoother(Profile);
             log.LogInformation("Camera {Camera}: profile {Profile} ({Frames} frames learned, frame stride {Stride}, {Predictor}); {Calibration}", cam.Id, Profile.Version,
                 Profile.Frames, Profile.FrameStride, Profile.Predictor is null ? "the model's own predictor" : $"its own predictor, model {Model.Version}",
                 Profile.Calibration.Describe());
@@ -180,7 +180,7 @@ internal sealed class CameraContext : IDisposable
             if (!ReferenceEquals(Model, _model) && !ReferenceEquals(Model, model)) Model.Dispose();
             Model = model;
             Profile = profile;
-            Smoother = _model.CreateScoreSmoother(profile.FrameStride);
+            Smoother = _model.CreateScoreSmoother(profile);
             var saved = _profilePath is null ? " (kept in memory)" : $" saved to {_profilePath}";
             if (profile.Predictor is null)
                 _log.LogInformation("Camera {Camera}: stream starts now read on its real-past scale; profile {Profile}{Saved}; {Calibration}", Source.Id,
@@ -288,7 +288,7 @@ internal sealed class CameraContext : IDisposable
         }
         _kept = null;
         // The learning frames' scores never reached the smoother (the analyser keeps them out); start it afresh all the same.
-        Smoother = _model.CreateScoreSmoother(profile.FrameStride);
+        Smoother = _model.CreateScoreSmoother(profile);
     }
 
     /// <summary>Releases the camera's own model session (the shared model is the analyser's).</summary>

@@ -141,6 +141,8 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
         try
         {
             for (var i = 0; i < count; i++) clips.Add(open(i));
+            // Each clip's frame score as the daemon forms a camera's: the profile's stride and smoothing.
+            var smoothers = clips.Select(c => profile is null ? model.CreateScoreSmoother(c.Window.Stride) : model.CreateScoreSmoother(profile)).ToArray();
             using var batch = model.CreateBatch(Math.Max(1, maxBatchSize));
             var pending = new List<(int Clip, long Frame, long SinceStart, bool WarmingUp)>(batch.Capacity);
             long analysed = 0;
@@ -175,7 +177,7 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
                     var (c, frame, sinceStart, warmingUp) = pending[i];
                     // A window with a padded past counts on the camera's real-past scale (decision 0022), as in the daemon.
                     var score = warmingUp && profile is not null ? profile.Calibration.WarmUpAdjusted(batch.Score[i], sinceStart) : batch.Score[i];
-                    onFrame(c, frame, batch, i, clips[c].Smoother.Add(score, sinceStart == 1));
+                    onFrame(c, frame, batch, i, smoothers[c].Add(score, sinceStart == 1));
                 }
                 analysed += batch.Count;
                 progress?.Invoke(analysed);
@@ -191,7 +193,6 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
     private interface IClip : IDisposable
     {
         FrameWindow Window { get; }
-        ScoreSmoother Smoother { get; }
         /// <summary>Pushes the next analysed frame into <see cref="Window"/> (false at the end of the clip).</summary>
         bool TryNext(out long index);
     }
@@ -200,7 +201,6 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
     {
         private int _next;
         public FrameWindow Window { get; } = model.CreateWindow(stride);
-        public ScoreSmoother Smoother { get; } = model.CreateScoreSmoother(stride);
 
         public bool TryNext(out long index)
         {
@@ -231,11 +231,9 @@ public sealed class ClipRunner(AnomalyModel model, int maxBatchSize, double anal
             _sampler = new FrameSampler(_fps > 0 ? analysisFps : 0);
             _grey = new byte[model.H * model.W];
             Window = model.CreateWindow(stride);
-            Smoother = model.CreateScoreSmoother(stride);
         }
 
         public FrameWindow Window { get; }
-        public ScoreSmoother Smoother { get; }
         /// <summary>The last frame read (grey, model size).</summary>
         public ReadOnlySpan<byte> Grey => _grey;
 

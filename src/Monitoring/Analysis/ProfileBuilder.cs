@@ -167,7 +167,7 @@ public sealed class ProfileBuilder
         var peakFold = new List<int>(n);
         var scores = new List<float>(n);
         var scoreFold = new List<int>(n);
-        var smoother = new ScoreSmoother(scoreWindow);
+        var smoother = new ScoreSmoother(scoreWindow, ScoreSmoother.Learned);
         var previousRun = int.MinValue;
         var currentFold = -1;
         for (var t = 0; t < n; t++)
@@ -225,7 +225,7 @@ public sealed class ProfileBuilder
         {
             FeatureScale = scale, VarianceEps = head.Eps, TargetFalseAlarmRate = falseAlarmRate, MapThreshold = threshold,
             Frames = peaks.Count, HeldOut = heldOut && peaks.Count > 0, AlertingFrameRate = alerting,
-            ScoreQuantiles = quantiles, ScoreTailMean = tailMean, WarmUp = warmUp,
+            ScoreQuantiles = quantiles, ScoreTailMean = tailMean, WarmUp = warmUp, ScoreSmoothing = ScoreSmoother.Learned,
         };
         if (!calibration.HeldOut || quantiles.Length != 101) return calibration;
         // The frame score's threshold by the map threshold's rule: each fifth's own, the largest, read as a tail probability

@@ -57,6 +57,16 @@ public sealed record ProfileCalibration
     public WarmUpMap? WarmUp { get; init; }
 
     /// <summary>
+    /// How the frame scores behind <see cref="ScoreQuantiles"/> were averaged, and so how the camera's frame score must be
+    /// (decision 0023): absent (null) in profiles learned before it, which keep the plain mean.
+    /// </summary>
+    public ScoreSmoothing? ScoreSmoothing { get; init; }
+
+    /// <summary><see cref="ScoreSmoothing"/>, with the plain mean for profiles learned before it.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ScoreSmoothing Smoothing => ScoreSmoothing ?? Analysis.ScoreSmoothing.Mean;
+
+    /// <summary>
     /// The model score of a window <paramref name="framesSinceStart"/> frames after its start, as the frame score takes it:
     /// while the past is padding, mapped onto the camera's scores with a real past (<see cref="WarmUpMap"/>); otherwise as it is.
     /// </summary>
@@ -113,8 +123,9 @@ public sealed record ProfileCalibration
             ? string.Create(c, $"stream starts read on the real-past scale ({w.Positions.Length} warm-up positions, {w.Samples} synthesised windows each") +
               (w.Agreement is { } a ? ", agreement " + string.Join(" ", a.Select(v => v.ToString("0.00", c))) : "") + "); "
             : "";
+        var smoothing = Smoothing == Analysis.ScoreSmoothing.Exponential ? "frame score an exponential mean; " : "frame score a plain mean; ";
         return string.Create(c, $"threshold {MapThreshold:0.####} for {TargetFalseAlarmRate * 1000:0.###} alerting frame(s) per 1,000 normal frames ({basis}); ") +
-               frameScore + warmUp + "feature scale " + string.Join(" ", FeatureScale.Select(s => s.ToString("0.###", c)));
+               frameScore + smoothing + warmUp + "feature scale " + string.Join(" ", FeatureScale.Select(s => s.ToString("0.###", c)));
     }
 
     /// <summary>The per-cell variance as the model is fed it: <c>var + eps·(scale² − 1)</c> per channel.</summary>

@@ -274,7 +274,7 @@ public sealed class Evaluator(AnomalyModel model, int batchSize)
         var warm = test.Select(_ => new List<bool>()).ToArray();
         var settled = test.Select(_ => new List<bool>()).ToArray();
         var span = (model.T - 1) * profile.FrameStride + 1;
-        var scoreWindow = model.CreateScoreSmoother(profile.FrameStride).Window;
+        var scoreWindow = model.CreateScoreSmoother(profile).Window;
         var peak = new (double Score, long Frame, float[]? Map)[test.Count];
         for (var i = 0; i < peak.Length; i++) peak[i] = (double.NegativeInfinity, -1, null);
         var runner = new ClipRunner(camera, batchSize);

@@ -85,13 +85,13 @@ public sealed class ProfileCalibrationTests
                 for (var f = 0; f < 400; f++) builder.Add(run == 2 && bursts ? Bursty(f) : Frame(1), run);
             return builder.Build("cam", model, "synthetic", 0.1);   // target 0.1: the frame tail aims at 0.01
         }
-        // The share of fresh frames, scored as the daemon scores them (5-frame mean), whose tail probability reaches the threshold.
+        // The share of fresh frames, scored as the daemon scores them (the profile's 5-frame average), whose tail probability reaches the threshold.
         double Alerting(NormalityProfile profile, Func<int, float[]> frame, double threshold)
         {
             var mean = profile.Mean.Select(v => (double)v).ToArray();
             var fed = profile.FedVar.Select(v => (double)v).ToArray();
             var s = new float[cells];
-            var smoother = new ScoreSmoother(5);
+            var smoother = new ScoreSmoother(5, profile.Calibration.Smoothing);
             var alerting = 0;
             const int fresh = 5000;
             for (var i = 0; i < fresh + 4; i++)

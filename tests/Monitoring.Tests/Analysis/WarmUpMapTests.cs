@@ -231,9 +231,11 @@ public sealed class WarmUpMapTests
         Assert.True(window > warm, "the check below needs the score window to reach past the warm-up");
         for (var f = 0; f < warm; f++) Assert.Equal(0.5f, mapped[f], 5);
         Assert.NotEqual(0.5f, plain[1], 3);
-        // Frame T − 1 has a real past: its own score enters the mean as it is, beside the mapped ones (the plain frame
-        // scores are running means, so its own score is the difference of two of them).
-        var own = plain[warm] * (warm + 1) - plain[warm - 1] * warm;
-        Assert.Equal((0.5f * warm + own) / (warm + 1), mapped[warm], 4);
+        // Frame T − 1 has a real past: its own score enters the average as it is, beside the mapped ones (the frame scores
+        // are the profile's exponential mean, so its own score follows from two consecutive ones).
+        Assert.Equal(ScoreSmoothing.Exponential, learned.Calibration.Smoothing);
+        var alpha = 2f / (window + 1);
+        var own = (plain[warm] - (1 - alpha) * plain[warm - 1]) / alpha;
+        Assert.Equal(alpha * own + (1 - alpha) * 0.5f, mapped[warm], 4);
     }
 }
