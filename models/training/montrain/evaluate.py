@@ -93,7 +93,7 @@ def main():
         for a, b in labels[c]["abnormal"]:
             y[a:b + 1] = True
         s, m = run_clip(model, clip, mean, var)
-        s = scoring.smooth_scores(s, window)                 # the daemon's frame score (metadata score_window)
+        s = scoring.smooth_scores(s, window, "exponential")  # the daemon's frame score (score_window; decision 0023)
         maps[c] = m
         all_s.append(s); all_y.append(y)
         norm_s.append((s - s.min()) / max(s.max() - s.min(), 1e-12))

@@ -44,10 +44,25 @@ def score_np(s, a, b, beta, score_ab=None):
     return amap, att.reshape(s.shape), (att * pooled.reshape(len(s), -1)).sum(1)
 
 
-def smooth_scores(scores, window):
-    """The daemon's frame score: causal mean of the model's score over the last `window` frames of a clip
-    (C# ScoreSmoother; a clip is one run, so it starts afresh at the clip's first frame)."""
+SMOOTHINGS = ("mean", "exponential")
+
+
+def smooth_scores(scores, window, smoothing="mean"):
+    """The daemon's frame score over one clip (C# ScoreSmoother; a clip is one run, so it starts afresh at the clip's
+    first frame). "mean": the causal mean of the model's score over the last `window` frames (profiles learned before
+    decision 0023). "exponential": an exponential mean with weight 2 / (window + 1) on the newest score, the plain
+    mean's lag (profiles learned since); a score that is not finite reads as such for its frame and never enters it."""
+    if smoothing not in SMOOTHINGS:
+        raise ValueError(f"smoothing {smoothing!r}: use one of {', '.join(SMOOTHINGS)}")
     scores = np.asarray(scores, np.float64)
+    if smoothing == "exponential":
+        alpha, m = 2.0 / (window + 1), None
+        out = scores.copy()
+        for i, x in enumerate(scores):
+            if np.isfinite(x):
+                m = x if m is None else m + alpha * (x - m)
+                out[i] = m
+        return out
     if window <= 1:
         return scores
     c = np.concatenate([[0.0], np.cumsum(scores)])
@@ -80,3 +95,11 @@ def auc(scores, labels):
         i = j + 1
     npos, nneg = labels.sum(), (~labels).sum()
     return float((ranks[labels].sum() - npos * (npos + 1) / 2.0) / (npos * nneg))
+
+
+if __name__ == "__main__":
+    # python3 -m montrain.scoring WINDOW SMOOTHING SCORE...: one clip's frame scores, one per line (the product's
+    # ScoreSmoother is checked against this by tests/Monitoring.Tests, ScoreSmootherTests).
+    import sys
+    for v in smooth_scores([float(x) for x in sys.argv[3:]], int(sys.argv[1]), sys.argv[2]):
+        print(repr(float(v)))

@@ -185,9 +185,13 @@ def window_scores(s, a, b, beta):
     return ((e / e.sum(1, keepdims=True)) * amap).sum(1)
 
 
-def smooth(scores, bounds, window):
-    """The daemon's frame score: causal mean over the last `window` windows, restarting at every clip."""
-    return np.concatenate([scoring.smooth_scores(scores[a:b], window) for a, b in bounds])
+# The frame score of a profile `learn` writes (decision 0023); the tables before the sixteenth session used "mean".
+SMOOTHING = "exponential"
+
+
+def smooth(scores, bounds, window, smoothing=SMOOTHING):
+    """The daemon's frame score: causal average over the last `window` windows' lag, restarting at every clip."""
+    return np.concatenate([scoring.smooth_scores(scores[a:b], window, smoothing) for a, b in bounds])
 
 
 def profile(f):

@@ -209,3 +209,39 @@ public sealed class ClipRunnerFrameScoreTests
         }
     }
 }
+
+/// <summary>
+/// The training tools choose models on a Python replica of the frame score (<c>montrain.scoring.smooth_scores</c>); it
+/// must average as the daemon does, for both kinds of profile.
+/// </summary>
+[Trait("Category", "Integration")]   // runs python3 -m montrain.scoring
+public sealed class ScoreSmootherReplicaTests
+{
+    [RequiresTrainingToolsFact]
+    public void The_python_replica_averages_as_the_daemon_does_for_profiles_learned_now() => Check(ScoreSmoothing.Exponential, "exponential");
+
+    [RequiresTrainingToolsFact]
+    public void The_python_replica_averages_as_the_daemon_does_for_older_profiles() => Check(ScoreSmoothing.Mean, "mean");
+
+    private static void Check(ScoreSmoothing smoothing, string name)
+    {
+        var rng = new Random(11);
+        var scores = Enumerable.Range(0, 40).Select(_ => (float)rng.NextDouble()).ToArray();
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var (exitCode, stdout, stderr) = TestSupport.TrainingModule.Run("montrain.scoring",
+            new[] { "5", name }.Concat(scores.Select(s => s.ToString("R", c))));
+        Assert.True(exitCode == 0, stderr);
+        var replica = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => double.Parse(l, c)).ToArray();
+        float[] Daemon(ScoreSmoothing kind)
+        {
+            var smoother = new ScoreSmoother(5, kind);
+            return scores.Select((s, i) => smoother.Add(s, restart: i == 0)).ToArray();
+        }
+        var daemon = Daemon(smoothing);
+        Assert.Equal(scores.Length, replica.Length);
+        for (var i = 0; i < scores.Length; i++) Assert.Equal(daemon[i], replica[i], 5);
+        // The other kind differs on these scores, so the check tells the two apart.
+        var other = Daemon(smoothing == ScoreSmoothing.Mean ? ScoreSmoothing.Exponential : ScoreSmoothing.Mean);
+        Assert.Contains(Enumerable.Range(0, scores.Length), i => Math.Abs(other[i] - replica[i]) > 1e-3);
+    }
+}
