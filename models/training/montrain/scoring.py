@@ -101,5 +101,7 @@ if __name__ == "__main__":
     # python3 -m montrain.scoring WINDOW SMOOTHING SCORE...: one clip's frame scores, one per line (the product's
     # ScoreSmoother is checked against this by tests/Monitoring.Tests, ScoreSmootherTests).
     import sys
+    if len(sys.argv) < 3 or not sys.argv[1].isdigit() or int(sys.argv[1]) < 1 or sys.argv[2] not in SMOOTHINGS:
+        sys.exit(f"usage: python3 -m montrain.scoring WINDOW {{{'|'.join(SMOOTHINGS)}}} SCORE...  (WINDOW: a whole number >= 1)")
     for v in smooth_scores([float(x) for x in sys.argv[3:]], int(sys.argv[1]), sys.argv[2]):
         print(repr(float(v)))

@@ -117,7 +117,7 @@ public sealed partial class NormalityProfile
         }
         catch (JsonException e)
         {
-            throw new ProfileException($"Profile '{path}' is not a readable profile ({e.Message}); learn it again.", e);
+            throw new ProfileException($"Profile '{path}' is not a readable profile ({e.Message}); learn it again: monitoring learn --camera ID --config CONFIG", e);
         }
         if (dto is null || dto.Format is not (2 or FormatVersion) || dto.Calibration is null)
             throw new ProfileException(
@@ -130,6 +130,10 @@ public sealed partial class NormalityProfile
         if (dto.Calibration.WarmUp is { } w && !w.IsWellFormed(stride))
             throw new ProfileException($"Profile '{path}' has a calibration.warmUp that is not 101 ascending percentiles for the " +
                                        $"real past and for each of (T − 1)·frameStride warm-up positions, with an agreement in [0, 1] per position (decision 0022); learn it again: monitoring learn --camera {dto.CameraId} --config CONFIG");
+        // The enum converter also takes numbers: one that names no smoothing is refused here, never met when the camera starts.
+        if (dto.Calibration.ScoreSmoothing is { } smoothing && !Enum.IsDefined(smoothing))
+            throw new ProfileException($"Profile '{path}' has calibration.scoreSmoothing {(int)smoothing}, expected \"mean\" or \"exponential\" (decision 0023); " +
+                                       $"learn it again: monitoring learn --camera {dto.CameraId} --config CONFIG");
         float[] Floats(string b64) => MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(b64)).ToArray();
         return new NormalityProfile
         {

@@ -171,7 +171,13 @@ public sealed class ClipRunnerFrameScoreTests
             File.WriteAllText(path, json.ToJsonString());
             var e = Assert.Throws<ProfileException>(() => NormalityProfile.Load(path));
             Assert.Contains(path, e.Message);
-            Assert.Contains("learn it again", e.Message);
+            Assert.Contains("learn it again: monitoring learn --camera", e.Message);
+            json["calibration"]!["scoreSmoothing"] = 7;   // the converter reads numbers too
+            File.WriteAllText(path, json.ToJsonString());
+            e = Assert.Throws<ProfileException>(() => NormalityProfile.Load(path));
+            Assert.Contains(path, e.Message);
+            Assert.Contains("calibration.scoreSmoothing 7", e.Message);
+            Assert.Contains("monitoring learn --camera cam --config CONFIG", e.Message);
             json["calibration"]!.AsObject().Remove("scoreSmoothing");
             File.WriteAllText(path, json.ToJsonString());
             older = NormalityProfile.Load(path);
